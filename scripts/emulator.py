@@ -1,0 +1,172 @@
+"""Run moto's AWS emulator in server mode on 127.0.0.1 for hipcloud's tests.
+
+Run it with the Python of the venv that scripts/emulator installs:
+
+    .cache/moto-venv/bin/python scripts/emulator.py --port 5000 [--exit-with-parent]
+
+Once the server responds to HTTP requests, the program prints exactly one line,
+`ready http://127.0.0.1:PORT`, on stdout and flushes it. With `--port 0` the
+operating system picks a free port, and the ready line carries that port.
+All other output, including one log line per request unless
+`--no-request-log` is given, goes to stderr. A parent that pipes stderr must
+read it, or the emulator blocks once the pipe buffer is full. SIGTERM and SIGINT stop the server and exit
+with status 0.
+
+State lives in memory only. `POST /moto-api/reset` clears it between tests.
+"""
+
+import argparse
+import http.client
+import logging
+import os
+import signal
+import socket
+import sys
+import threading
+import time
+
+ALLOWED_HOSTS = ("127.0.0.1", "localhost")
+BIND_ADDRESS = "127.0.0.1"
+DEFAULT_PORT = 5000
+READY_TIMEOUT_SECONDS = 30.0
+PARENT_POLL_SECONDS = 0.5
+
+
+def parse_args(argv):
+    parser = argparse.ArgumentParser(
+        description="Run moto's AWS emulator on 127.0.0.1 until SIGTERM or SIGINT."
+    )
+    parser.add_argument(
+        "--host",
+        default=BIND_ADDRESS,
+        help="address to listen on; only 127.0.0.1 or localhost is accepted (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--port",
+        type=int,
+        default=DEFAULT_PORT,
+        help="TCP port to listen on, or 0 to let the OS pick a free one (default: %(default)s)",
+    )
+    parser.add_argument(
+        "--exit-with-parent",
+        action="store_true",
+        help="exit when the process that started this one exits (checked every 0.5 s)",
+    )
+    parser.add_argument(
+        "--no-request-log",
+        action="store_true",
+        help="do not log one stderr line per HTTP request",
+    )
+    args = parser.parse_args(argv)
+
+    if args.host not in ALLOWED_HOSTS:
+        parser.error(
+            f"invalid --host {args.host!r}: the emulator listens only on 127.0.0.1 "
+            "(use 127.0.0.1 or localhost)"
+        )
+    if not 0 <= args.port <= 65535:
+        parser.error(f"invalid --port {args.port}: expected 0 to 65535")
+    return args
+
+
+def check_port_free(port):
+    """Exit with a message if another process already listens on the port.
+
+    ThreadedMotoServer.start() waits forever when its server thread fails to
+    bind, so the port is checked before the server starts. SO_REUSEADDR
+    matches Werkzeug's BaseWSGIServer, which sets allow_reuse_address.
+    """
+    if port == 0:
+        return
+    probe = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    try:
+        probe.bind((BIND_ADDRESS, port))
+    except OSError as error:
+        sys.exit(
+            f"emulator: cannot listen on {BIND_ADDRESS}:{port}: {error.strerror}. "
+            "Stop the process that uses the port or pass another --port."
+        )
+    finally:
+        probe.close()
+
+
+def start_server(port):
+    """Start moto in a background thread and return the server and its bound port."""
+    # Imported here so that `--help` and argument errors do not pay for importing moto.
+    from moto.server import ThreadedMotoServer
+
+    server = ThreadedMotoServer(ip_address=BIND_ADDRESS, port=port, verbose=False)
+    starter = threading.Thread(target=server.start, daemon=True)
+    starter.start()
+    starter.join(READY_TIMEOUT_SECONDS)
+    if starter.is_alive():
+        sys.exit(
+            f"emulator: moto did not start on {BIND_ADDRESS}:{port} within "
+            f"{READY_TIMEOUT_SECONDS:.0f} s; see the errors above"
+        )
+    _, bound_port = server.get_host_and_port()
+    return server, bound_port
+
+
+def wait_until_answering(port):
+    """Send HTTP requests until the server returns any response, or exit on timeout."""
+    deadline = time.monotonic() + READY_TIMEOUT_SECONDS
+    last_error = None
+    while time.monotonic() < deadline:
+        connection = http.client.HTTPConnection(BIND_ADDRESS, port, timeout=2)
+        try:
+            connection.request("GET", "/moto-api/")
+            connection.getresponse().read()
+            return
+        except OSError as error:
+            last_error = error
+            time.sleep(0.1)
+        finally:
+            connection.close()
+    sys.exit(
+        f"emulator: no HTTP response from {BIND_ADDRESS}:{port} within "
+        f"{READY_TIMEOUT_SECONDS:.0f} s (last error: {last_error})"
+    )
+
+
+def main(argv=None):
+    args = parse_args(argv)
+    parent_pid = os.getppid()
+
+    stop_requested = threading.Event()
+
+    def request_stop(signum, _frame):
+        print(f"emulator: received {signal.Signals(signum).name}, stopping", file=sys.stderr)
+        stop_requested.set()
+
+    signal.signal(signal.SIGTERM, request_stop)
+    signal.signal(signal.SIGINT, request_stop)
+
+    if args.no_request_log:
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
+
+    check_port_free(args.port)
+    server, port = start_server(args.port)
+    wait_until_answering(port)
+    print(f"ready http://{BIND_ADDRESS}:{port}", flush=True)
+    print(f"emulator: moto listening on {BIND_ADDRESS}:{port}, pid {os.getpid()}", file=sys.stderr)
+
+    # The main thread must stay in Python code so that signal handlers run,
+    # so it waits in short steps rather than joining the server thread.
+    while not stop_requested.wait(PARENT_POLL_SECONDS):
+        # A child whose parent exits is re-parented to init or a subreaper,
+        # so a changed parent pid means the parent is gone.
+        if args.exit_with_parent and os.getppid() != parent_pid:
+            print(
+                f"emulator: parent process {parent_pid} exited, stopping", file=sys.stderr
+            )
+            break
+
+    server.stop()
+    print("emulator: stopped", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,29 @@
+//! The blueprint: the TOML file format, environment overrides, validation and
+//! the typed result. Nothing here makes a network call.
+
+pub mod diagnostic;
+mod fields;
+mod load;
+pub mod node;
+pub mod rules;
+pub mod spec;
+
+pub use diagnostic::{Diagnostic, Diagnostics, Source};
+pub use load::{environments, load};
+pub use spec::*;
+
+/// Reads and loads a blueprint file.
+pub fn load_file(path: &str, env: Option<&str>) -> Result<Blueprint, LoadError> {
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read { path: path.to_string(), error })?;
+    load(Source { path: path.to_string(), text }, env).map_err(|(file, diagnostics)| LoadError::Invalid { file, diagnostics })
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LoadError {
+    /// The file could not be read.
+    #[error("cannot read blueprint {path}: {error}")]
+    Read { path: String, error: std::io::Error },
+    /// The file was read and has problems; `diagnostics` lists every one.
+    #[error("{} is invalid", file.path)]
+    Invalid { file: Source, diagnostics: Diagnostics },
+}

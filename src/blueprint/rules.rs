@@ -1,0 +1,277 @@
+//! Checks of single blueprint values against the cloud's naming and format rules.
+//! Each returns the problem and its fix, or `Ok` when the value is valid.
+
+use std::net::IpAddr;
+
+use ipnet::IpNet;
+
+/// A problem with one value: what is wrong, then how to fix it.
+pub type Invalid = (String, String);
+
+fn invalid(problem: impl Into<String>, hint: impl Into<String>) -> Result<(), Invalid> {
+    Err((problem.into(), hint.into()))
+}
+
+/// S3's general purpose bucket naming rules, plus one of hipcloud's: no dots,
+/// because a dotted name breaks TLS certificate checks for virtual-hosted requests.
+pub fn bucket_name(name: &str) -> Result<(), Invalid> {
+    let hint = "use 3 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit";
+    if !(3..=63).contains(&name.len()) {
+        return invalid(format!("invalid S3 bucket name {name:?}: it has {} characters", name.len()), hint);
+    }
+    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.')) {
+        return invalid(format!("invalid S3 bucket name {name:?}: character {c:?} is not allowed"), hint);
+    }
+    if name.contains('.') {
+        return invalid(
+            format!("invalid S3 bucket name {name:?}: dots break TLS certificate validation for virtual-hosted requests"),
+            "replace the dots with hyphens",
+        );
+    }
+    let first = name.chars().next().unwrap_or('-');
+    let last = name.chars().last().unwrap_or('-');
+    if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
+        return invalid(format!("invalid S3 bucket name {name:?}: it must start and end with a letter or digit"), hint);
+    }
+    for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
+        if name.starts_with(prefix) {
+            return invalid(format!("invalid S3 bucket name {name:?}: the prefix `{prefix}` is reserved by S3"), hint);
+        }
+    }
+    for suffix in ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"] {
+        if name.ends_with(suffix) {
+            return invalid(format!("invalid S3 bucket name {name:?}: the suffix `{suffix}` is reserved by S3"), hint);
+        }
+    }
+    Ok(())
+}
+
+/// IAM role names: 1 to 64 characters of letters, digits and `+=,.@_-`.
+pub fn role_name(name: &str) -> Result<(), Invalid> {
+    let valid = (1..=64).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid IAM role name {name:?}"), "use 1 to 64 letters, digits and the characters + = , . @ _ -")
+    }
+}
+
+/// A blueprint name goes into role paths, key aliases, tags and bucket names.
+pub fn blueprint_name(name: &str) -> Result<(), Invalid> {
+    let valid = (3..=32).contains(&name.len())
+        && name.starts_with(|c: char| c.is_ascii_lowercase())
+        && !name.ends_with('-')
+        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if valid {
+        Ok(())
+    } else {
+        invalid(
+            format!("invalid blueprint name {name:?}"),
+            "use 3 to 32 lower-case letters, digits and hyphens, starting with a letter",
+        )
+    }
+}
+
+pub fn account_id(account: &str) -> Result<(), Invalid> {
+    if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) {
+        Ok(())
+    } else {
+        invalid(format!("invalid AWS account id {account:?}"), "write the 12-digit account id as a string, such as \"123456789012\"")
+    }
+}
+
+pub fn region(region: &str) -> Result<(), Invalid> {
+    let parts: Vec<&str> = region.split('-').collect();
+    let valid = parts.len() >= 3
+        && parts[0].len() == 2
+        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid AWS region {region:?}"), "write a region code such as \"us-east-1\"")
+    }
+}
+
+/// Parses a CIDR that `aws:SourceIp` may use: canonical (no host bits), and a
+/// public range, because `aws:SourceIp` never sees private addresses.
+pub fn public_cidr(text: &str) -> Result<IpNet, Invalid> {
+    let net: IpNet = text.parse().map_err(|_| {
+        (format!("invalid CIDR {text:?}"), "write an address range such as \"203.0.113.0/24\"".to_string())
+    })?;
+    if net.trunc() != net {
+        return Err((
+            format!("invalid CIDR {text:?}: host bits are set"),
+            format!("did you mean \"{}\"?", net.trunc()),
+        ));
+    }
+    if net.prefix_len() == 0 {
+        return Err((
+            format!("CIDR {text:?} allows every address"),
+            "list the organisation's public egress ranges instead".to_string(),
+        ));
+    }
+    if let Some(kind) = non_public_kind(net.network()) {
+        return Err((
+            format!("CIDR {text:?} is a {kind} range, which `aws:SourceIp` never sees"),
+            "use the organisation's public egress ranges here, and `vpc_endpoints` for traffic from inside a VPC".to_string(),
+        ));
+    }
+    Ok(net)
+}
+
+fn non_public_kind(address: IpAddr) -> Option<&'static str> {
+    match address {
+        IpAddr::V4(v4) => {
+            let [a, b, ..] = v4.octets();
+            if v4.is_private() {
+                Some("private (RFC 1918)")
+            } else if v4.is_loopback() {
+                Some("loopback")
+            } else if v4.is_link_local() {
+                Some("link-local")
+            } else if a == 100 && (64..128).contains(&b) {
+                Some("carrier-grade NAT (RFC 6598)")
+            } else if v4.is_unspecified() || v4.is_broadcast() || a == 0 || a >= 224 {
+                Some("reserved")
+            } else {
+                None
+            }
+        }
+        IpAddr::V6(v6) => {
+            let first = v6.segments()[0];
+            if v6.is_loopback() || v6.is_unspecified() {
+                Some("reserved")
+            } else if first & 0xfe00 == 0xfc00 {
+                Some("unique local (RFC 4193)")
+            } else if first & 0xffc0 == 0xfe80 {
+                Some("link-local")
+            } else {
+                None
+            }
+        }
+    }
+}
+
+pub fn vpc_endpoint_id(id: &str) -> Result<(), Invalid> {
+    let hex = id.strip_prefix("vpce-").unwrap_or("");
+    if (8..=17).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
+        Ok(())
+    } else {
+        invalid(format!("invalid VPC endpoint id {id:?}"), "write the endpoint id, such as \"vpce-0a1b2c3d4e5f67890\"")
+    }
+}
+
+/// An IAM role or user ARN (`arn:PARTITION:iam::ACCOUNT:role/NAME`).
+pub fn iam_principal_arn(arn: &str) -> Result<(), Invalid> {
+    let hint = "write an IAM role or user ARN, such as \"arn:aws:iam::123456789012:role/platform-admin\"";
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let valid = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[1].starts_with("aws")
+        && parts[2] == "iam"
+        && parts[3].is_empty()
+        && account_id(parts[4]).is_ok()
+        && (parts[5].starts_with("role/") || parts[5].starts_with("user/"))
+        && !parts[5].contains('*');
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid IAM principal ARN {arn:?}"), hint)
+    }
+}
+
+/// An IAM ARN of the given resource type, such as `saml-provider` or `policy`.
+pub fn iam_arn(arn: &str, resource_type: &str) -> Result<(), Invalid> {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    let valid = parts.len() == 6
+        && parts[0] == "arn"
+        && parts[2] == "iam"
+        && (account_id(parts[4]).is_ok() || (resource_type == "policy" && parts[4] == "aws"))
+        && parts[5].strip_prefix(resource_type).is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+        && !arn.contains('*');
+    if valid {
+        Ok(())
+    } else {
+        invalid(
+            format!("invalid {resource_type} ARN {arn:?}"),
+            format!("write the full ARN, such as \"arn:aws:iam::123456789012:{resource_type}/NAME\""),
+        )
+    }
+}
+
+/// An S3 key prefix for a grant: no wildcards, because hipcloud appends `*` itself.
+pub fn key_prefix(prefix: &str) -> Result<(), Invalid> {
+    if prefix.is_empty() {
+        return invalid("empty prefix", "remove it to grant the whole bucket, or write a prefix such as \"deidentified/\"");
+    }
+    if prefix.contains(['*', '?']) {
+        return invalid(format!("prefix {prefix:?} contains a wildcard"), "write the literal prefix; hipcloud adds the trailing `*`");
+    }
+    if prefix.starts_with('/') {
+        return invalid(format!("prefix {prefix:?} starts with `/`"), "S3 keys have no leading slash; drop it");
+    }
+    Ok(())
+}
+
+/// Tag keys under `hipcloud:` and `aws:` are reserved.
+pub fn tag_key(key: &str) -> Result<(), Invalid> {
+    let lower = key.to_ascii_lowercase();
+    if lower.starts_with("hipcloud:") || lower.starts_with("aws:") {
+        return invalid(format!("tag key {key:?} uses a reserved prefix"), "choose a key that does not start with `hipcloud:` or `aws:`");
+    }
+    if key.is_empty() || key.len() > 128 {
+        return invalid(format!("invalid tag key {key:?}"), "use 1 to 128 characters");
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn bucket_names_follow_s3_rules() {
+        for name in ["phi-raw", "abc", "a1-b2-c3"] {
+            assert!(bucket_name(name).is_ok(), "{name}");
+        }
+        for name in ["ab", "Raw", "phi_raw", "-raw", "raw-", "phi.raw", "xn--raw", "raw-s3alias", &"a".repeat(64)] {
+            assert!(bucket_name(name).is_err(), "{name}");
+        }
+    }
+
+    #[test]
+    fn public_cidrs_reject_private_ranges() {
+        assert!(public_cidr("203.0.113.0/24").is_ok());
+        assert!(public_cidr("2001:db8::/32").is_ok());
+        for text in ["10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/0", "fd00::/8"] {
+            assert!(public_cidr(text).is_err(), "{text}");
+        }
+    }
+
+    #[test]
+    fn cidr_with_host_bits_suggests_network() {
+        let (_, hint) = public_cidr("203.0.113.7/24").unwrap_err();
+        assert!(hint.contains("203.0.113.0/24"), "{hint}");
+        assert!(public_cidr("not-a-cidr").is_err());
+    }
+
+    #[test]
+    fn principal_arns_are_checked() {
+        assert!(iam_principal_arn("arn:aws:iam::123456789012:role/admin").is_ok());
+        assert!(iam_principal_arn("arn:aws:iam::123456789012:role/*").is_err());
+        assert!(iam_principal_arn("arn:aws:s3:::bucket").is_err());
+        assert!(iam_arn("arn:aws:iam::aws:policy/ReadOnlyAccess", "policy").is_ok());
+        assert!(iam_arn("arn:aws:iam::123456789012:saml-provider/okta", "saml-provider").is_ok());
+    }
+
+    #[test]
+    fn regions_and_accounts() {
+        assert!(region("us-east-1").is_ok());
+        assert!(region("us-gov-west-1").is_ok());
+        assert!(region("useast1").is_err());
+        assert!(account_id("123456789012").is_ok());
+        assert!(account_id("12345").is_err());
+    }
+}

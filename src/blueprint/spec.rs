@@ -1,0 +1,227 @@
+//! The blueprint after loading: typed, validated, with references checked.
+//! Cloud names here are final; ARNs that depend on the live account are not.
+
+use std::collections::BTreeMap;
+use std::ops::Range;
+
+use ipnet::IpNet;
+
+use super::diagnostic::Source;
+use crate::address::{Address, Kind};
+
+#[derive(Clone, Debug)]
+pub struct Blueprint {
+    pub source: Source,
+    /// The environment whose overrides were applied, if any.
+    pub env: Option<String>,
+    /// Used in ownership tags, role paths, key aliases and default cloud names.
+    pub name: String,
+    pub account: String,
+    pub region: String,
+    /// The IAM principal that applies this blueprint. Key policies keep it as an
+    /// administrator; when unset, the caller that runs `plan` or `apply` is used.
+    pub apply_principal: Option<String>,
+    pub tags: BTreeMap<String, String>,
+    pub network: Network,
+    pub keys: Vec<KeySpec>,
+    pub buckets: Vec<BucketSpec>,
+    pub roles: Vec<RoleSpec>,
+    /// Where each resource's table starts, for errors found after loading.
+    pub spans: BTreeMap<Address, Range<usize>>,
+}
+
+/// Where people may reach PHI from.
+#[derive(Clone, Debug, Default)]
+pub struct Network {
+    /// Public egress ranges of the organisation, used with `aws:SourceIp`.
+    pub public_cidrs: Vec<IpNet>,
+    /// VPC endpoint ids for callers inside a VPC, used with `aws:SourceVpce`.
+    pub vpc_endpoints: Vec<String>,
+}
+
+impl Network {
+    pub fn is_empty(&self) -> bool {
+        self.public_cidrs.is_empty() && self.vpc_endpoints.is_empty()
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct KeySpec {
+    pub address: Address,
+    pub description: String,
+    pub deletion_window_days: i32,
+    /// Principals that may manage the key but not use it.
+    pub administrators: Vec<PrincipalRef>,
+    pub protect: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// An IAM principal named in a blueprint: a blueprint role or an ARN.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub enum PrincipalRef {
+    Role(Address),
+    Arn(String),
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BucketPurpose {
+    /// Holds data, possibly PHI: SSE-KMS with a blueprint key.
+    Data,
+    /// Receives S3 server access logs: SSE-S3, the only default encryption AWS
+    /// supports for log delivery, and no logging of its own.
+    AccessLogs,
+}
+
+#[derive(Clone, Debug)]
+pub struct BucketSpec {
+    pub address: Address,
+    pub name: String,
+    pub purpose: BucketPurpose,
+    /// The key for SSE-KMS; set for data buckets, never for access-log buckets.
+    pub key: Option<Address>,
+    /// The access-log bucket this bucket logs to.
+    pub access_logs: Option<Address>,
+    pub noncurrent_version_retention_days: i32,
+    pub protect: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Debug)]
+pub struct RoleSpec {
+    pub address: Address,
+    pub name: String,
+    pub description: String,
+    pub trust: Trust,
+    pub grants: Vec<Grant>,
+    pub max_session_hours: i32,
+    pub permissions_boundary: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+/// Who may assume a role. Services and people never share a role, because
+/// network conditions that protect people's sessions break service calls.
+#[derive(Clone, Debug, Default)]
+pub struct Trust {
+    pub services: Vec<TrustedService>,
+    pub accounts: Vec<String>,
+    pub principals: Vec<String>,
+    pub saml_providers: Vec<String>,
+    pub oidc_providers: Vec<OidcTrust>,
+}
+
+impl Trust {
+    /// True when people assume the role directly (accounts, IAM principals or
+    /// federation), so data access carries network conditions.
+    pub fn is_for_people(&self) -> bool {
+        !(self.accounts.is_empty()
+            && self.principals.is_empty()
+            && self.saml_providers.is_empty()
+            && self.oidc_providers.is_empty())
+    }
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum TrustedService {
+    SageMaker,
+    Glue,
+}
+
+impl TrustedService {
+    pub const ALL: [TrustedService; 2] = [TrustedService::SageMaker, TrustedService::Glue];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            TrustedService::SageMaker => "sagemaker",
+            TrustedService::Glue => "glue",
+        }
+    }
+
+    pub fn principal(self) -> &'static str {
+        match self {
+            TrustedService::SageMaker => "sagemaker.amazonaws.com",
+            TrustedService::Glue => "glue.amazonaws.com",
+        }
+    }
+}
+
+#[derive(Clone, Debug)]
+pub struct OidcTrust {
+    pub provider: String,
+    pub audience: String,
+    /// Optional `sub` claim patterns, such as a repository's branch.
+    pub subjects: Vec<String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Permission {
+    Read,
+    Write,
+    List,
+    Decrypt,
+    Encrypt,
+}
+
+impl Permission {
+    pub const ALL: [Permission; 5] =
+        [Permission::Read, Permission::Write, Permission::List, Permission::Decrypt, Permission::Encrypt];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            Permission::Read => "read",
+            Permission::Write => "write",
+            Permission::List => "list",
+            Permission::Decrypt => "decrypt",
+            Permission::Encrypt => "encrypt",
+        }
+    }
+
+    /// The kind of resource the permission applies to.
+    pub fn target_kind(self) -> Kind {
+        match self {
+            Permission::Read | Permission::Write | Permission::List => Kind::Bucket,
+            Permission::Decrypt | Permission::Encrypt => Kind::Key,
+        }
+    }
+}
+
+/// Services that call KMS on a principal's behalf, for `kms:ViaService`.
+pub const VIA_SERVICES: &[&str] = &["s3", "secretsmanager", "glue", "sagemaker"];
+
+#[derive(Clone, Debug)]
+pub struct Grant {
+    pub permission: Permission,
+    pub target: Address,
+    /// Object key prefixes for bucket grants; empty means the whole bucket.
+    pub prefixes: Vec<String>,
+    /// For key grants: the services through which the key may be used.
+    pub via: Vec<String>,
+}
+
+impl Blueprint {
+    pub fn key(&self, address: &Address) -> Option<&KeySpec> {
+        self.keys.iter().find(|k| &k.address == address)
+    }
+
+    pub fn bucket(&self, address: &Address) -> Option<&BucketSpec> {
+        self.buckets.iter().find(|b| &b.address == address)
+    }
+
+    pub fn role(&self, address: &Address) -> Option<&RoleSpec> {
+        self.roles.iter().find(|r| &r.address == address)
+    }
+
+    /// Every declared address, keys first, then buckets, then roles.
+    pub fn addresses(&self) -> Vec<Address> {
+        let keys = self.keys.iter().map(|k| k.address.clone());
+        let buckets = self.buckets.iter().map(|b| b.address.clone());
+        let roles = self.roles.iter().map(|r| r.address.clone());
+        keys.chain(buckets).chain(roles).collect()
+    }
+
+    pub fn location(&self, address: &Address) -> String {
+        match self.spans.get(address) {
+            Some(span) => self.source.location(span.start),
+            None => self.source.path.clone(),
+        }
+    }
+}
