@@ -91,10 +91,45 @@ def check_port_free(port):
         probe.close()
 
 
+# moto 5.2.5 wraps some S3 responses in `<OperationResponse>`, because botocore's
+# model lacks their XML root names and botocore does not check roots. The AWS SDK
+# for Rust checks them and rejects such a response ("expected
+# VersioningConfiguration"). The roots below are those of the S3 API reference.
+S3_XML_ROOTS = {
+    "GetBucketVersioning": "VersioningConfiguration",
+    "GetBucketLogging": "BucketLoggingStatus",
+    "GetBucketLifecycleConfiguration": "LifecycleConfiguration",
+    "GetBucketTagging": "Tagging",
+    "GetBucketAcl": "AccessControlPolicy",
+    "ListObjectVersions": "ListVersionsResult",
+    "ListObjectsV2": "ListBucketResult",
+    "ListBuckets": "ListAllMyBucketsResult",
+    "DeleteObjects": "DeleteResult",
+}
+
+
+def fix_s3_xml_roots():
+    """Make moto's S3 responses use the XML roots the S3 API documents."""
+    from moto.core import serialize
+
+    original = serialize.S3Serializer._serialize_body
+
+    def serialize_body(self, body):
+        root = S3_XML_ROOTS.get(self.operation_model.name)
+        wrapper = f"{self.operation_model.name}Response"
+        if root and isinstance(body, dict) and list(body) == [wrapper]:
+            body = {root: body[wrapper]}
+        return original(self, body)
+
+    serialize.S3Serializer._serialize_body = serialize_body
+
+
 def start_server(port):
     """Start moto in a background thread and return the server and its bound port."""
     # Imported here so that `--help` and argument errors do not pay for importing moto.
     from moto.server import ThreadedMotoServer
+
+    fix_s3_xml_roots()
 
     server = ThreadedMotoServer(ip_address=BIND_ADDRESS, port=port, verbose=False)
     starter = threading.Thread(target=server.start, daemon=True)

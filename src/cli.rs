@@ -1,0 +1,108 @@
+//! The command line: flags, environment variables and help text.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+/// Plan and apply HIPAA-compliant data-science accounts from a TOML blueprint.
+///
+/// hipcloud reads the live account (there is no state file), compares it with
+/// the blueprint and shows the changes; `apply` makes them.
+///
+/// Exit codes: 0 success (and no changes, with --detailed-exitcode), 1 error,
+/// 2 changes present (plan with --detailed-exitcode).
+///
+/// Environment: AWS credentials come from the standard AWS chain (environment,
+/// profiles, SSO). AWS_ENDPOINT_URL points hipcloud at an emulator.
+/// HIPCLOUD_MAX_ATTEMPTS sets the attempts per AWS call (default 5).
+/// NO_COLOR turns colour off.
+#[derive(Debug, Parser)]
+#[command(name = "hipcloud", version, propagate_version = true)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+
+    #[command(flatten)]
+    pub global: GlobalArgs,
+}
+
+#[derive(Debug, Args)]
+pub struct GlobalArgs {
+    /// Apply the blueprint's [env.NAME] overrides.
+    #[arg(long, global = true, env = "HIPCLOUD_ENV", value_name = "NAME")]
+    pub env: Option<String>,
+
+    /// When to colour output. `auto` colours only terminals and honours NO_COLOR.
+    #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
+    pub color: ColorChoice,
+
+    /// Log decisions and API activity to stderr (-v: debug, -vv: trace). RUST_LOG overrides.
+    #[arg(short, long, global = true, action = clap::ArgAction::Count)]
+    pub verbose: u8,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum ColorChoice {
+    Auto,
+    Always,
+    Never,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Check a blueprint without calling any cloud API: syntax, fields,
+    /// references, names and network ranges. Checks every environment unless
+    /// --env names one.
+    Validate(BlueprintArg),
+    /// Read the live account and show what apply would change. Makes no changes.
+    Plan(PlanArgs),
+    /// Plan, show the plan, ask for confirmation, then make the changes.
+    Apply(ApplyArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct BlueprintArg {
+    /// The blueprint file.
+    #[arg(default_value = "blueprint.toml", env = "HIPCLOUD_BLUEPRINT", value_name = "BLUEPRINT")]
+    pub blueprint: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct PlanArgs {
+    #[command(flatten)]
+    pub blueprint: BlueprintArg,
+
+    /// Exit 2 when the plan has changes, 0 when it has none, 1 on error.
+    #[arg(long)]
+    pub detailed_exitcode: bool,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum Format {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Args)]
+pub struct ApplyArgs {
+    #[command(flatten)]
+    pub blueprint: BlueprintArg,
+
+    /// Apply without asking for confirmation. Required when stdin is not a terminal.
+    #[arg(long)]
+    pub auto_approve: bool,
+
+    /// The maximum number of resource operations in flight at once.
+    #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
+    pub parallelism: u16,
+
+    /// Allow a destructive change to ADDRESS that loses data: deleting a bucket
+    /// that holds object versions, or scheduling a key for deletion. Repeat for
+    /// each address. Protected resources and keys still in use stay refused.
+    #[arg(long = "allow-destroy", value_name = "ADDRESS")]
+    pub allow_destroy: Vec<String>,
+}

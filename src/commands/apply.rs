@@ -1,0 +1,91 @@
+//! `hipcloud apply`: plan, show, confirm, and carry out the changes.
+
+use std::io::{BufRead, IsTerminal, Write};
+
+use crate::address::Address;
+use crate::apply::{self, Event};
+use crate::cli::{ApplyArgs, GlobalArgs};
+use crate::output;
+use crate::plan::render::{Render, Text};
+
+use super::{connect, load, plan::read_plan, print_error, EXIT_ERROR, EXIT_OK};
+
+pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
+    let mut allowed = Vec::new();
+    for text in &args.allow_destroy {
+        match Address::parse(text) {
+            Some(address) => allowed.push(address),
+            None => {
+                print_error(global, &format!("--allow-destroy {text:?} is not an address"), Some("write the address as kind.name, such as bucket.raw"));
+                return EXIT_ERROR;
+            }
+        }
+    }
+    let Some(blueprint) = load(global, &args.blueprint.blueprint) else { return EXIT_ERROR };
+    let provider = connect(blueprint).await;
+    let Some(snapshot) = read_plan(global, &provider).await else { return EXIT_ERROR };
+    let plan = &snapshot.plan;
+
+    print!("{}", Text { color: output::stdout_color(global.color) }.render(plan));
+    if !plan.has_changes() {
+        return EXIT_OK;
+    }
+    let blocked = plan.blocking_guards(&allowed);
+    if !blocked.is_empty() {
+        for reason in &blocked {
+            print_error(global, reason, None);
+        }
+        eprintln!("Apply refused; nothing was changed.");
+        return EXIT_ERROR;
+    }
+    if !args.auto_approve && !confirm(global) {
+        return EXIT_ERROR;
+    }
+
+    let progress = output::show_progress();
+    let report = apply::apply(plan, &provider, usize::from(args.parallelism), &allowed, |event| {
+        if !progress {
+            return;
+        }
+        match event {
+            Event::Started(address, stage) => eprintln!("{address}: {stage:?} started"),
+            Event::Finished(address, stage, elapsed) => eprintln!("{address}: {stage:?} done after {:.1}s", elapsed.as_secs_f64()),
+            Event::Failed(address, stage, _) => eprintln!("{address}: {stage:?} failed"),
+        }
+    })
+    .await;
+
+    let calls = &provider.clients.calls;
+    if global.verbose > 0 {
+        eprintln!("Made {} API calls, {} of them writes.", calls.total(), calls.writes());
+    }
+    if report.succeeded() {
+        let s = plan.summary();
+        println!("Apply complete: {} created, {} updated, {} replaced, {} deleted.", s.create, s.update, s.replace, s.delete);
+        return EXIT_OK;
+    }
+    println!("Apply failed part way. What was done and what was not:");
+    for line in report.lines() {
+        println!("  {line}");
+    }
+    print_error(global, "apply did not finish", Some("fix the cause above, then run `hipcloud plan` to see what remains and `hipcloud apply` to finish"));
+    EXIT_ERROR
+}
+
+/// Asks for `yes` on a terminal. Without a terminal, apply needs --auto-approve.
+fn confirm(global: &GlobalArgs) -> bool {
+    let stdin = std::io::stdin();
+    if !stdin.is_terminal() {
+        print_error(global, "apply needs confirmation, but stdin is not a terminal", Some("review the plan above and pass --auto-approve to apply it"));
+        return false;
+    }
+    print!("\nDo you want to make these changes? Only 'yes' is accepted: ");
+    let _ = std::io::stdout().flush();
+    let mut answer = String::new();
+    if stdin.lock().read_line(&mut answer).is_err() || answer.trim() != "yes" {
+        eprintln!("Apply cancelled; nothing was changed.");
+        return false;
+    }
+    true
+}
+

@@ -1,0 +1,35 @@
+//! `hipcloud validate`: every check that needs no cloud call.
+
+use crate::blueprint;
+use crate::cli::{BlueprintArg, GlobalArgs};
+
+use super::{load, EXIT_ERROR, EXIT_OK};
+
+pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
+    let Some(base) = load(global, &args.blueprint) else { return EXIT_ERROR };
+
+    // Without --env, every environment's overrides are checked too.
+    let mut checked = vec![match &base.env {
+        Some(env) => format!("environment {env}"),
+        None => "base".to_string(),
+    }];
+    if global.env.is_none() {
+        for env in blueprint::environments(&base.source) {
+            let mut with_env = super::GlobalArgs { env: Some(env.clone()), color: global.color, verbose: global.verbose };
+            if load(&with_env, &args.blueprint).is_none() {
+                return EXIT_ERROR;
+            }
+            with_env.env = None;
+            checked.push(format!("environment {env}"));
+        }
+    }
+    println!(
+        "{} is valid ({}): {} keys, {} buckets, {} roles.",
+        args.blueprint.display(),
+        checked.join(", "),
+        base.keys.len(),
+        base.buckets.len(),
+        base.roles.len()
+    );
+    EXIT_OK
+}

@@ -1,0 +1,77 @@
+//! One planned change: the address, what happens to it, why, and the field-level
+//! before and after values.
+
+use serde::Serialize;
+
+use super::action::{Action, Reason};
+use crate::address::Address;
+use crate::state::FieldValue;
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Change {
+    pub address: Address,
+    pub action: Action,
+    pub reason: Reason,
+    /// The cloud's identifier of the live resource, or the name it will get.
+    pub cloud_id: String,
+    pub fields: Vec<FieldChange>,
+    /// Data-loss guards on a delete or replace; apply refuses until they are met.
+    pub guards: Vec<Guard>,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct FieldChange {
+    pub name: String,
+    /// `None`: the field does not exist yet (create) or is unset.
+    pub before: Option<FieldValue>,
+    /// `None`: the field will be removed.
+    pub after: Option<FieldValue>,
+}
+
+/// Why a destructive change cannot simply go ahead.
+#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum Guard {
+    /// The bucket holds object versions or delete markers (PHI, possibly); they
+    /// are deleted with it. Allowed by `--allow-destroy ADDRESS`.
+    BucketHoldsData,
+    /// The key will be scheduled for deletion; data encrypted under it becomes
+    /// unreadable once the window ends. Allowed by `--allow-destroy ADDRESS`.
+    KeyDeletion { window_days: i32 },
+    /// The resource is protected; no flag overrides this.
+    Protected,
+    /// The key still encrypts these resources; no flag overrides this.
+    KeyInUse { users: Vec<String> },
+}
+
+impl Guard {
+    /// True when `--allow-destroy` can lift the guard; otherwise apply refuses.
+    pub fn can_be_allowed(&self) -> bool {
+        matches!(self, Guard::BucketHoldsData | Guard::KeyDeletion { .. })
+    }
+
+    pub fn describe(&self, address: &Address) -> String {
+        match self {
+            Guard::BucketHoldsData => format!(
+                "{address} holds object versions or delete markers; deleting it destroys them. Pass --allow-destroy {address} to allow it"
+            ),
+            Guard::KeyDeletion { window_days } => format!(
+                "{address} will be scheduled for deletion in {window_days} days; data encrypted under it becomes unreadable. Pass --allow-destroy {address} to allow it"
+            ),
+            Guard::Protected => format!(
+                "{address} is protected and will not be deleted or replaced. To delete it, set protect = false in the blueprint and apply, then remove it"
+            ),
+            Guard::KeyInUse { users } => format!(
+                "{address} still encrypts {}; move them to another key first",
+                users.join(", ")
+            ),
+        }
+    }
+}
+
+impl Change {
+    /// True when this change may destroy data or make it unreadable.
+    pub fn is_destructive(&self) -> bool {
+        matches!(self.action, Action::Delete | Action::Replace)
+    }
+}

@@ -1,0 +1,75 @@
+//! Finds the resources a blueprint owns in the live account: buckets and keys by
+//! their `hipcloud:blueprint` tag (one paged Resource Groups Tagging API call),
+//! roles by their IAM path (one paged `ListRoles` call).
+
+use std::collections::BTreeMap;
+
+use aws_sdk_resourcegroupstagging::types::TagFilter;
+
+use super::context::role_path;
+use super::error::{classify, AwsError};
+use super::Clients;
+use crate::address::{Address, Kind};
+use crate::state::{TAG_ADDRESS, TAG_BLUEPRINT};
+
+/// A tagged resource: its ARN and tags.
+#[derive(Clone, Debug)]
+pub struct Tagged {
+    pub arn: String,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Debug, Default)]
+pub struct Discovered {
+    /// Keys by address. More than one key can carry an address: keys pending
+    /// deletion keep their tags.
+    pub keys: BTreeMap<Address, Vec<Tagged>>,
+    /// Buckets by address, with their names.
+    pub buckets: BTreeMap<Address, Vec<(String, Tagged)>>,
+    /// Role names under the blueprint's path.
+    pub roles: Vec<String>,
+}
+
+pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, AwsError> {
+    let scope = format!("blueprint {blueprint}");
+    let mut found = Discovered::default();
+
+    let filter = TagFilter::builder().key(TAG_BLUEPRINT).values(blueprint).build();
+    let mut pages = clients
+        .tagging
+        .get_resources()
+        .tag_filters(filter)
+        .resource_type_filters("s3:bucket")
+        .resource_type_filters("kms:key")
+        .into_paginator()
+        .send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("tag:GetResources", &scope, e))?;
+        for mapping in page.resource_tag_mapping_list() {
+            let Some(arn) = mapping.resource_arn() else { continue };
+            let tags: BTreeMap<String, String> = mapping.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+            let Some(address) = tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)) else {
+                tracing::warn!(arn, "resource carries the blueprint tag but no valid {TAG_ADDRESS} tag; ignored");
+                continue;
+            };
+            let tagged = Tagged { arn: arn.to_string(), tags };
+            match (address.kind, arn.split(':').nth(2)) {
+                (Kind::Key, Some("kms")) => found.keys.entry(address).or_default().push(tagged),
+                (Kind::Bucket, Some("s3")) => {
+                    let name = arn.rsplit(':').next().unwrap_or_default().to_string();
+                    found.buckets.entry(address).or_default().push((name, tagged));
+                }
+                _ => tracing::warn!(arn, %address, "tagged resource does not match the kind of its address; ignored"),
+            }
+        }
+    }
+
+    let path = role_path(blueprint);
+    let mut pages = clients.iam.list_roles().path_prefix(&path).into_paginator().send();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| classify("iam:ListRoles", &scope, e))?;
+        // PathPrefix matches any path that starts with it; keep the exact path only.
+        found.roles.extend(page.roles().iter().filter(|r| r.path() == path).map(|r| r.role_name().to_string()));
+    }
+    Ok(found)
+}

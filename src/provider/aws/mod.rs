@@ -1,0 +1,416 @@
+//! The AWS provider: KMS keys, S3 buckets and IAM roles, read and written with
+//! the AWS SDK for Rust.
+
+mod bucket;
+pub mod clients;
+mod context;
+mod discover;
+pub mod documents;
+pub mod error;
+mod key;
+pub mod retry;
+mod role;
+
+use std::collections::BTreeMap;
+use std::sync::{Arc, Mutex};
+
+use futures::future::BoxFuture;
+use futures::{FutureExt, StreamExt, TryStreamExt};
+
+pub use clients::{CallCounter, Clients};
+pub use context::Context;
+pub use error::{AwsError, ErrorKind};
+
+use super::{Need, Provider, ProviderError};
+use crate::address::{Address, Kind};
+use crate::blueprint::{Blueprint, BucketPurpose, PrincipalRef};
+use crate::plan::{self, Action, Change, Plan};
+use crate::state::{Desired, Observed, TAG_ADDRESS, TAG_BLUEPRINT, TAG_DIGEST, TAG_PROTECT};
+
+/// Why a plan could not be made. Nothing in the account was changed.
+#[derive(Debug, thiserror::Error)]
+pub enum PlanError {
+    /// The credentials belong to another account than the blueprint names.
+    #[error("the credentials are for account {actual}, but the blueprint {blueprint} targets account {expected}")]
+    WrongAccount { blueprint: String, expected: String, actual: String },
+    /// An AWS read failed; a failed read never counts as "absent".
+    #[error(transparent)]
+    Aws(#[from] AwsError),
+    /// The live account is in a state hipcloud will not guess about.
+    #[error("{0}")]
+    Conflict(String),
+}
+
+/// The caller's identity from STS.
+#[derive(Clone, Debug)]
+pub struct Identity {
+    pub account: String,
+    pub arn: String,
+}
+
+/// A plan with the desired and observed state it was computed from.
+#[derive(Debug)]
+pub struct Snapshot {
+    pub plan: Plan,
+    pub desired: BTreeMap<Address, Desired>,
+    pub observed: BTreeMap<Address, Observed>,
+}
+
+pub struct AwsProvider {
+    pub clients: Clients,
+    blueprint: Arc<Blueprint>,
+    context: Mutex<Option<Context>>,
+    observed: Mutex<BTreeMap<Address, Observed>>,
+    /// How many reads run at once.
+    pub read_concurrency: usize,
+    pub propagation: retry::Propagation,
+}
+
+impl AwsProvider {
+    pub fn new(clients: Clients, blueprint: Arc<Blueprint>) -> Self {
+        AwsProvider {
+            clients,
+            blueprint,
+            context: Mutex::new(None),
+            observed: Mutex::new(BTreeMap::new()),
+            read_concurrency: 10,
+            propagation: retry::Propagation::default(),
+        }
+    }
+
+    pub fn blueprint(&self) -> &Blueprint {
+        &self.blueprint
+    }
+
+    /// Reads the caller's identity and stops unless it is in the blueprint's account.
+    pub async fn check_account(&self) -> Result<Identity, PlanError> {
+        let output = self.clients.sts.get_caller_identity().send().await.map_err(|e| error::classify("sts:GetCallerIdentity", "the caller", e))?;
+        let identity = Identity { account: output.account.unwrap_or_default(), arn: output.arn.unwrap_or_default() };
+        if identity.account != self.blueprint.account {
+            return Err(PlanError::WrongAccount {
+                blueprint: self.blueprint.name.clone(),
+                expected: self.blueprint.account.clone(),
+                actual: identity.account,
+            });
+        }
+        Ok(identity)
+    }
+
+    /// The IAM principal key policies keep as administrator: the blueprint's
+    /// `apply_principal`, or the caller as an IAM ARN.
+    async fn admin_principal(&self, identity: &Identity) -> Result<String, PlanError> {
+        if let Some(principal) = &self.blueprint.apply_principal {
+            return Ok(principal.clone());
+        }
+        let arn = &identity.arn;
+        // An assumed-role session ARN drops the role's path; IAM knows it.
+        if let Some(rest) = arn.split(":assumed-role/").nth(1) {
+            let role_name = rest.split('/').next().unwrap_or_default();
+            let role = self.clients.iam.get_role().role_name(role_name).send().await.map_err(|e| error::classify("iam:GetRole", "the caller", e))?;
+            return Ok(role.role.map(|r| r.arn).unwrap_or_default());
+        }
+        if arn.contains(":federated-user/") {
+            return Err(PlanError::Conflict(format!(
+                "the caller {arn} is a federated user, which a key policy cannot name; set apply_principal in [blueprint]"
+            )));
+        }
+        Ok(arn.replace(":sts::", ":iam::"))
+    }
+
+    fn tags(&self, address: &Address, resource_tags: &BTreeMap<String, String>, protect: bool) -> BTreeMap<String, String> {
+        let mut tags = self.blueprint.tags.clone();
+        tags.extend(resource_tags.clone());
+        tags.insert(TAG_BLUEPRINT.into(), self.blueprint.name.clone());
+        tags.insert(TAG_ADDRESS.into(), address.to_string());
+        if protect {
+            tags.insert(TAG_PROTECT.into(), "true".into());
+        }
+        tags
+    }
+
+    /// The desired state of every blueprint resource under `ctx`.
+    fn desired_all(&self, ctx: &Context) -> Vec<Desired> {
+        let bp = &*self.blueprint;
+        let keys = bp.keys.iter().map(|k| key::desired(bp, k, ctx, self.tags(&k.address, &k.tags, k.protect)));
+        let buckets = bp.buckets.iter().map(|b| bucket::desired(bp, b, ctx, self.tags(&b.address, &b.tags, b.protect)));
+        let roles = bp.roles.iter().map(|r| role::desired(bp, r, ctx, self.tags(&r.address, &r.tags, false)));
+        keys.chain(buckets).chain(roles).collect()
+    }
+
+    fn desired_one(&self, address: &Address) -> Option<Desired> {
+        let ctx = self.context.lock().ok()?.clone()?;
+        self.desired_all(&ctx).into_iter().find(|d| &d.address == address)
+    }
+
+    /// Reads the live account and computes the plan. Makes no writes.
+    pub async fn plan(&self) -> Result<Snapshot, PlanError> {
+        let identity = self.check_account().await?;
+        let admin_principal = self.admin_principal(&identity).await?;
+        let bp = &*self.blueprint;
+        let found = discover::discover(&self.clients, &bp.name).await?;
+
+        // Keys first: their ARNs go into bucket and role documents.
+        let key_reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = found
+            .keys
+            .iter()
+            .flat_map(|(address, keys)| keys.iter().map(move |k| key::read(&self.clients, address, &k.arn, k.tags.clone()).boxed()))
+            .collect();
+        let keys = self.run_reads(key_reads).await?;
+        let mut observed: BTreeMap<Address, Observed> = BTreeMap::new();
+        for key in keys {
+            if let Some(other) = observed.get(&key.address) {
+                return Err(PlanError::Conflict(format!(
+                    "{}: two enabled keys carry this address ({} and {}); schedule one for deletion or remove its hipcloud tags",
+                    key.address, other.cloud_id, key.cloud_id
+                )));
+            }
+            observed.insert(key.address.clone(), key);
+        }
+        let ctx = Context {
+            account: bp.account.clone(),
+            region: bp.region.clone(),
+            partition: "aws".into(),
+            blueprint: bp.name.clone(),
+            admin_principal,
+            key_arns: observed.values().map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
+            created_roles: Default::default(),
+            propagation: self.propagation,
+        };
+
+        let mut reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = Vec::new();
+        for (address, buckets) in &found.buckets {
+            for (name, tagged) in buckets {
+                let keeps_name = bp.bucket(address).is_some_and(|b| &b.name == name);
+                reads.push(bucket::read(&self.clients, address, name, tagged.tags.clone(), !keeps_name).boxed());
+            }
+        }
+        for name in &found.roles {
+            reads.push(
+                async move {
+                    // The real address comes from the role's tag once it is read.
+                    let scope = Address::new(Kind::Role, name.replace('-', "_").to_ascii_lowercase());
+                    Ok(role::read(&self.clients, &scope, name).await?.and_then(readdress))
+                }
+                .boxed(),
+            );
+        }
+        for item in self.run_reads(reads).await? {
+            if let Some(other) = observed.get(&item.address) {
+                return Err(PlanError::Conflict(format!(
+                    "{}: two resources carry this address ({} and {}); remove the hipcloud tags from the one that is not managed",
+                    item.address, other.cloud_id, item.cloud_id
+                )));
+            }
+            observed.insert(item.address.clone(), item);
+        }
+
+        let desired = self.desired_all(&ctx);
+        self.check_names_free(&desired, &observed, &ctx).await?;
+        let windows = bp.keys.iter().map(|k| (k.address.clone(), k.deletion_window_days)).collect();
+        let observed_list: Vec<Observed> = observed.values().cloned().collect();
+        let changes = plan::changes(&desired, &observed_list, &windows);
+
+        let plan = Plan {
+            blueprint: bp.name.clone(),
+            env: bp.env.clone(),
+            account: bp.account.clone(),
+            region: bp.region.clone(),
+            changes,
+            notes: self.notes(),
+        };
+        *self.context.lock().expect("context lock") = Some(ctx);
+        *self.observed.lock().expect("observed lock") = observed.clone();
+        Ok(Snapshot { plan, desired: desired.into_iter().map(|d| (d.address.clone(), d)).collect(), observed })
+    }
+
+    async fn run_reads(&self, reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>>) -> Result<Vec<Observed>, AwsError> {
+        let results: Vec<Option<Observed>> = futures::stream::iter(reads).buffer_unordered(self.read_concurrency.max(1)).try_collect().await?;
+        Ok(results.into_iter().flatten().collect())
+    }
+
+    /// Stops the plan when a resource it would create already exists without
+    /// this blueprint's tags: hipcloud never takes over an untagged resource.
+    async fn check_names_free(&self, desired: &[Desired], observed: &BTreeMap<Address, Observed>, ctx: &Context) -> Result<(), PlanError> {
+        for d in desired.iter().filter(|d| !observed.contains_key(&d.address)) {
+            let taken = match d.address.kind {
+                Kind::Bucket => bucket::name_taken(&self.clients, &d.address, &d.cloud_name).await?,
+                Kind::Role => {
+                    let role = self.clients.iam.get_role().role_name(&d.cloud_name).send().await;
+                    let role = role.map_err(|e| error::classify("iam:GetRole", &d.address, e));
+                    error::OrAbsent::or_absent(role)?.is_some()
+                }
+                Kind::Key => {
+                    let alias = self.clients.kms.describe_key().key_id(ctx.alias(&d.address)).send().await;
+                    let alias = alias.map_err(|e| error::classify("kms:DescribeKey", &d.address, e));
+                    error::OrAbsent::or_absent(alias)?.is_some()
+                }
+            };
+            if taken {
+                return Err(PlanError::Conflict(format!(
+                    "{}: {} {:?} already exists but is not tagged as part of blueprint {}; rename it in the blueprint, or tag the existing resource with {TAG_BLUEPRINT} = {:?} and {TAG_ADDRESS} = {:?} to adopt it",
+                    d.address, d.address.kind, d.cloud_name, self.blueprint.name, self.blueprint.name, d.address.to_string()
+                )));
+            }
+        }
+        Ok(())
+    }
+
+    fn notes(&self) -> Vec<String> {
+        let mut notes = Vec::new();
+        for bucket in self.blueprint.buckets.iter().filter(|b| b.purpose == BucketPurpose::AccessLogs) {
+            notes.push(format!(
+                "{} uses SSE-S3, not a blueprint key: S3 delivers server access logs only to SSE-S3 buckets. It holds request metadata, not object data.",
+                bucket.address
+            ));
+        }
+        notes.push("Account prerequisites hipcloud does not manage: a signed BAA, CloudTrail S3 data events for PHI buckets, and the account-level S3 public access block.".into());
+        notes
+    }
+
+    fn context(&self) -> Result<Context, ProviderError> {
+        self.context.lock().ok().and_then(|c| c.clone()).ok_or_else(|| "apply ran before plan".into())
+    }
+
+    fn observed(&self, address: &Address) -> Option<Observed> {
+        self.observed.lock().ok()?.get(address).cloned()
+    }
+
+    async fn write_tags(&self, desired: &Desired, cloud_id: &str, live: &BTreeMap<String, String>) -> Result<(), AwsError> {
+        let mut tags = desired.tags.clone();
+        tags.insert(TAG_DIGEST.into(), desired.digest());
+        match desired.address.kind {
+            Kind::Key => key::set_tags(&self.clients, &desired.address, cloud_id, live, &tags).await,
+            Kind::Bucket => bucket::set_tags(&self.clients, &desired.address, cloud_id, &tags).await,
+            Kind::Role => role::set_tags(&self.clients, &desired.address, cloud_id, live, &tags).await,
+        }
+    }
+
+    async fn delete_observed(&self, observed: &Observed, allow_data_loss: bool) -> Result<(), AwsError> {
+        let address = &observed.address;
+        match address.kind {
+            Kind::Key => {
+                let window = self.blueprint.key(address).map_or(30, |k| k.deletion_window_days);
+                key::delete(&self.clients, address, &observed.cloud_id, window).await
+            }
+            Kind::Bucket => bucket::delete(&self.clients, address, &observed.cloud_id, allow_data_loss).await,
+            Kind::Role => role::delete(&self.clients, address, &observed.cloud_id).await,
+        }
+    }
+}
+
+/// Takes a role's address from its ownership tag. A role under the blueprint's
+/// path without the tag is not managed and is left alone.
+fn readdress(mut observed: Observed) -> Option<Observed> {
+    let address = observed.tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)).filter(|a| a.kind == Kind::Role);
+    match address {
+        Some(address) => {
+            observed.address = address;
+            Some(observed)
+        }
+        None => {
+            tracing::warn!(role = observed.cloud_id, "role under the blueprint's path has no {TAG_ADDRESS} tag; left alone");
+            None
+        }
+    }
+}
+
+impl Provider for AwsProvider {
+    fn dependencies(&self, address: &Address) -> Vec<(Address, Need)> {
+        let bp = &*self.blueprint;
+        let mut deps = Vec::new();
+        match address.kind {
+            Kind::Key => {
+                if let Some(key) = bp.key(address) {
+                    deps.extend(key.administrators.iter().filter_map(|a| match a {
+                        PrincipalRef::Role(role) => Some((role.clone(), Need::Exists)),
+                        PrincipalRef::Arn(_) => None,
+                    }));
+                }
+                for role in &bp.roles {
+                    if documents::key_uses(bp, role).iter().any(|u| &u.key == address) {
+                        deps.push((role.address.clone(), Need::Exists));
+                    }
+                }
+            }
+            Kind::Bucket => {
+                if let Some(bucket) = bp.bucket(address) {
+                    deps.extend(bucket.key.iter().map(|k| (k.clone(), Need::Exists)));
+                    deps.extend(bucket.access_logs.iter().map(|b| (b.clone(), Need::Configured)));
+                }
+            }
+            Kind::Role => {
+                if let Some(role) = bp.role(address) {
+                    deps.extend(documents::key_uses(bp, role).into_iter().map(|u| (u.key, Need::Exists)));
+                }
+            }
+        }
+        deps
+    }
+
+    async fn create(&self, change: &Change, allow_data_loss: bool) -> Result<(), ProviderError> {
+        if change.action == Action::Replace {
+            if let Some(old) = self.observed(&change.address) {
+                self.delete_observed(&old, allow_data_loss).await?;
+            }
+        }
+        let ctx = self.context()?;
+        let desired = self.desired_one(&change.address).ok_or("no desired state for the address")?;
+        match change.address.kind {
+            Kind::Key => {
+                let arn = key::create(&self.clients, &desired, &ctx).await?;
+                if let Ok(mut guard) = self.context.lock() {
+                    if let Some(c) = guard.as_mut() {
+                        c.key_arns.insert(change.address.clone(), arn);
+                    }
+                }
+            }
+            Kind::Bucket => {
+                bucket::create(&self.clients, &desired, &ctx).await?;
+            }
+            Kind::Role => {
+                let arn = role::create(&self.clients, &desired, &ctx).await?;
+                if let Ok(mut guard) = self.context.lock() {
+                    if let Some(c) = guard.as_mut() {
+                        c.created_roles.insert(arn);
+                    }
+                }
+            }
+        }
+        Ok(())
+    }
+
+    async fn configure(&self, change: &Change) -> Result<(), ProviderError> {
+        let ctx = self.context()?;
+        let desired = self.desired_one(&change.address).ok_or("no desired state for the address")?;
+        let created = matches!(change.action, Action::Create | Action::Replace);
+        let observed = if created { None } else { self.observed(&change.address) };
+        let fields: Vec<String> = if created {
+            let set_by_create = match change.address.kind {
+                Kind::Key => key::SET_BY_CREATE,
+                Kind::Bucket => bucket::SET_BY_CREATE,
+                Kind::Role => role::SET_BY_CREATE,
+            };
+            desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
+        } else {
+            change.fields.iter().map(|f| f.name.clone()).collect()
+        };
+        let cloud_id = match change.address.kind {
+            Kind::Key => ctx.key_arns.get(&change.address).cloned().ok_or("the key's ARN is unknown")?,
+            _ => desired.cloud_name.clone(),
+        };
+        match change.address.kind {
+            Kind::Key => key::configure(&self.clients, &desired, &cloud_id, &fields, &ctx).await?,
+            Kind::Bucket => bucket::configure(&self.clients, &desired, &fields, &ctx).await?,
+            Kind::Role => role::configure(&self.clients, &desired, &fields, observed.as_ref(), &ctx).await?,
+        }
+        let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
+        self.write_tags(&desired, &cloud_id, &live_tags).await?;
+        Ok(())
+    }
+
+    async fn delete(&self, change: &Change, allow_data_loss: bool) -> Result<(), ProviderError> {
+        let observed = self.observed(&change.address).ok_or("the resource was not read by the plan")?;
+        self.delete_observed(&observed, allow_data_loss).await?;
+        Ok(())
+    }
+}

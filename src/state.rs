@@ -1,0 +1,110 @@
+//! Desired and observed resource state, in the cloud-neutral shape the planner
+//! compares: an ordered list of named fields per resource, plus tags.
+
+use std::collections::BTreeMap;
+
+use serde::Serialize;
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+use crate::address::Address;
+use crate::policy_doc;
+
+/// Ownership tags. Everything hipcloud creates carries the first two; the digest
+/// records the desired state last applied, so a plan can tell drift (the live
+/// state changed, the digest still matches the blueprint) from a blueprint change.
+pub const TAG_BLUEPRINT: &str = "hipcloud:blueprint";
+pub const TAG_ADDRESS: &str = "hipcloud:address";
+pub const TAG_DIGEST: &str = "hipcloud:digest";
+/// Present with value `true` on protected resources, so protection survives the
+/// resource's removal from the blueprint.
+pub const TAG_PROTECT: &str = "hipcloud:protect";
+
+/// A field's value. Policy documents compare semantically, everything else exactly.
+#[derive(Clone, Debug, PartialEq, Serialize)]
+#[serde(untagged)]
+pub enum FieldValue {
+    Json(Value),
+    Policy(Value),
+}
+
+impl FieldValue {
+    pub fn same_as(&self, other: &FieldValue) -> bool {
+        match (self, other) {
+            (FieldValue::Policy(a), FieldValue::Policy(b)) => policy_doc::equivalent(a, b),
+            (FieldValue::Json(a), FieldValue::Json(b)) => a == b,
+            _ => false,
+        }
+    }
+
+    /// The value exactly as built, for sending to the cloud. Policy documents
+    /// keep their single strings: some services accept no other shape.
+    pub fn value(&self) -> &Value {
+        match self {
+            FieldValue::Json(v) | FieldValue::Policy(v) => v,
+        }
+    }
+
+    /// The value as it is shown and hashed: policy documents in display form.
+    pub fn canonical(&self) -> Value {
+        match self {
+            FieldValue::Json(v) => v.clone(),
+            FieldValue::Policy(v) => policy_doc::display_form(v),
+        }
+    }
+}
+
+/// What the blueprint asks for at one address.
+#[derive(Clone, Debug)]
+pub struct Desired {
+    pub address: Address,
+    /// The name in the cloud: bucket name, role name or key alias.
+    pub cloud_name: String,
+    pub fields: Vec<(String, FieldValue)>,
+    /// Every tag to set, ownership tags included, the digest excluded.
+    pub tags: BTreeMap<String, String>,
+    /// Fields whose change forces a replacement.
+    pub immutable: &'static [&'static str],
+}
+
+impl Desired {
+    /// A short hash of the fields and tags, stored in the digest tag on apply.
+    pub fn digest(&self) -> String {
+        let fields: Vec<(&String, Value)> = self.fields.iter().map(|(name, value)| (name, value.canonical())).collect();
+        let text = serde_json::to_string(&(fields, &self.tags)).unwrap_or_default();
+        let hash = Sha256::digest(text.as_bytes());
+        hex::encode(&hash[..12])
+    }
+
+    pub fn field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+}
+
+/// What the live account holds at one address.
+#[derive(Clone, Debug)]
+pub struct Observed {
+    pub address: Address,
+    /// The cloud's identifier: bucket name, role name or key ARN.
+    pub cloud_id: String,
+    pub fields: Vec<(String, FieldValue)>,
+    pub tags: BTreeMap<String, String>,
+    /// For buckets: whether any object version or delete marker exists. Read only
+    /// for buckets a plan may delete.
+    pub holds_data: Option<bool>,
+}
+
+impl Observed {
+    pub fn field(&self, name: &str) -> Option<&FieldValue> {
+        self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
+    }
+
+    pub fn is_protected(&self) -> bool {
+        self.tags.get(TAG_PROTECT).is_some_and(|v| v == "true")
+    }
+}
+
+/// The placeholder for a value that only exists once `address` is created.
+pub fn known_after_apply(address: &Address) -> String {
+    format!("(known after apply: {address})")
+}
