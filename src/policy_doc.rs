@@ -4,8 +4,9 @@
 //! form decodes a URL-encoded document exactly once, treats a missing `Version`
 //! as `2008-10-17`, a single statement or string as a one-element list, and
 //! compares `Action`, `Resource`, `Principal` and condition values as sets. An
-//! account id principal equals `arn:aws:iam::ID:root`, an empty `Sid` equals no
-//! `Sid`, and action names and condition keys compare without case. A principal
+//! account id principal equals `arn:aws:iam::ID:root`, statement ids (`Sid`) are
+//! ignored because IAM does not use them to evaluate a policy, and action names
+//! and condition keys compare without case. A principal
 //! that comes back as a unique id (`AROA…`) stays different from the ARN it
 //! replaced: that role was deleted and recreated, which is real drift.
 
@@ -75,7 +76,7 @@ fn statement(statement: &Value, for_comparison: bool) -> Value {
     let mut out = Map::new();
     for (key, value) in object {
         let normalized = match key.as_str() {
-            "Sid" if value.as_str() == Some("") => continue,
+            "Sid" if for_comparison || value.as_str() == Some("") => continue,
             "Action" | "NotAction" => string_set(value, for_comparison),
             "Resource" | "NotResource" => string_set(value, false),
             "Principal" | "NotPrincipal" => principal(value, for_comparison),

@@ -40,15 +40,24 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// How to fix it.
     pub hint: Option<String>,
+    /// True when the source line may hold a secret and must not be quoted.
+    pub redact_source: bool,
 }
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
-        Diagnostic { message: message.into(), span, hint: None }
+        Diagnostic { message: message.into(), span, hint: None, redact_source: false }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
+        self
+    }
+
+    /// Marks the problem's source line as possibly holding a secret, so the
+    /// rendered error names its location without quoting it.
+    pub fn redacted(mut self) -> Self {
+        self.redact_source = true;
         self
     }
 }
@@ -98,7 +107,7 @@ impl Diagnostics {
                 None => format!("{} ({})", diagnostic.message, source.path),
             };
             let mut message = Level::Error.title(&title);
-            if let Some(span) = &diagnostic.span {
+            if let Some(span) = diagnostic.span.as_ref().filter(|_| !diagnostic.redact_source) {
                 let span = clamp(span, &source.text);
                 message = message.snippet(
                     Snippet::source(&source.text)
@@ -107,11 +116,11 @@ impl Diagnostics {
                         .annotation(Level::Error.span(span)),
                 );
             }
-            let hint = diagnostic.hint.as_deref().map(|h| format!("hint: {h}"));
-            if let Some(hint) = &hint {
-                message = message.footer(Level::Help.title(hint));
+            let _ = writeln!(out, "{}", renderer.render(message));
+            if let Some(hint) = &diagnostic.hint {
+                let _ = writeln!(out, "hint: {hint}");
             }
-            let _ = writeln!(out, "{}\n", renderer.render(message));
+            out.push('\n');
         }
         let count = self.items.len();
         let noun = if count == 1 { "error" } else { "errors" };

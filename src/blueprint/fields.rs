@@ -45,10 +45,10 @@ impl<'a> Fields<'a> {
                 continue;
             }
             if SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
-                d.error(
-                    &key.span,
-                    format!("{context}: field `{name}` would store a secret in the blueprint"),
-                    "store credentials in AWS Secrets Manager and reference the secret's ARN; blueprints never hold secrets",
+                d.push(
+                    Diagnostic::new(format!("{context}: field `{name}` would store a secret in the blueprint"), Some(key.span.clone()))
+                        .with_hint("store credentials in AWS Secrets Manager and reference the secret's ARN; blueprints never hold secrets")
+                        .redacted(),
                 );
                 continue;
             }

@@ -131,6 +131,7 @@ pub async fn create(clients: &Clients, desired: &Desired, ctx: &Context) -> Resu
 /// Sets the listed fields (all of them after a create) to their desired values.
 pub async fn configure(clients: &Clients, desired: &Desired, key_arn: &str, fields: &[String], ctx: &Context) -> Result<(), AwsError> {
     let address = &desired.address;
+    let key_arn = key_id(key_arn);
     let wants = |name: &str| fields.iter().any(|f| f == name);
     if wants("key_state") {
         let state = clients.kms.describe_key().key_id(key_arn).send().await.map_err(|e| classify("kms:DescribeKey", address, e))?;
@@ -179,6 +180,7 @@ pub async fn configure(clients: &Clients, desired: &Desired, key_arn: &str, fiel
 
 /// Replaces the key's tags with `tags`.
 pub async fn set_tags(clients: &Clients, address: &Address, key_arn: &str, live: &BTreeMap<String, String>, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
+    let key_arn = key_id(key_arn);
     let stale: Vec<String> = live.keys().filter(|k| !tags.contains_key(*k)).cloned().collect();
     if !stale.is_empty() {
         clients.kms.untag_resource().key_id(key_arn).set_tag_keys(Some(stale)).send().await.map_err(|e| classify("kms:UntagResource", address, e))?;
@@ -189,6 +191,7 @@ pub async fn set_tags(clients: &Clients, address: &Address, key_arn: &str, live:
 
 /// Schedules the key for deletion after `window_days` and removes its alias.
 pub async fn delete(clients: &Clients, address: &Address, key_arn: &str, window_days: i32) -> Result<(), AwsError> {
+    let key_arn = key_id(key_arn);
     let aliases = clients.kms.list_aliases().key_id(key_arn).send().await.map_err(|e| classify("kms:ListAliases", address, e))?;
     for alias in aliases.aliases().iter().filter_map(|a| a.alias_name()).filter(|n| n.starts_with("alias/hipcloud/")) {
         clients.kms.delete_alias().alias_name(alias).send().await.map_err(|e| classify("kms:DeleteAlias", address, e))?;
@@ -202,6 +205,12 @@ pub async fn delete(clients: &Clients, address: &Address, key_arn: &str, window_
         .await
         .map_err(|e| classify("kms:ScheduleKeyDeletion", address, e))?;
     Ok(())
+}
+
+/// The key id part of a key ARN. KMS accepts either, but moto 5.2.5 fails with
+/// HTTP 500 on some operations (EnableKey, ScheduleKeyDeletion) given an ARN.
+fn key_id(arn: &str) -> &str {
+    arn.rsplit_once(":key/").map_or(arn, |(_, id)| id)
 }
 
 fn kms_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {

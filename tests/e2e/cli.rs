@@ -1,0 +1,109 @@
+//! The hipcloud binary: exit codes, error output and the rendered plan.
+
+use std::process::{Command, Output};
+
+use crate::harness::{endpoint, Account};
+
+fn hipcloud(args: &[&str], env: &[(&'static str, String)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hipcloud"));
+    command.args(args).env_remove("AWS_PROFILE").env("NO_COLOR", "1").env_remove("CI");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run hipcloud")
+}
+
+fn write_blueprint(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("research-lab.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path.to_string_lossy().into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread")]
+async fn plan_apply_replan_exit_codes() {
+    let account = Account::fresh().await;
+    let (_dir, path) = write_blueprint(&account.example());
+    let env = account.env();
+
+    let plan = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
+    assert_eq!(plan.status.code(), Some(2), "{}", String::from_utf8_lossy(&plan.stderr));
+    let text = String::from_utf8(plan.stdout).unwrap();
+    insta::with_settings!({filters => vec![(account.id.as_str(), "[ACCOUNT]")]}, {
+        insta::assert_snapshot!("initial_plan", text);
+    });
+
+    let apply = hipcloud(&["apply", &path], &env);
+    assert_eq!(apply.status.code(), Some(1), "apply without a terminal needs --auto-approve");
+    assert!(String::from_utf8_lossy(&apply.stderr).contains("--auto-approve"));
+
+    let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
+    assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
+    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 8 created, 0 updated, 0 replaced, 0 deleted."));
+
+    let replan = hipcloud(&["plan", &path, "--detailed-exitcode", "-v"], &env);
+    assert_eq!(replan.status.code(), Some(0), "{}", String::from_utf8_lossy(&replan.stderr));
+    assert!(String::from_utf8_lossy(&replan.stdout).contains("No changes. The account matches the blueprint."));
+    assert!(String::from_utf8_lossy(&replan.stderr).contains("API calls"), "-v reports the call count");
+}
+
+#[test]
+fn invalid_blueprint_reports_every_error() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "12345"
+region = "us-east-1"
+
+[network]
+public_cidrs = ["10.0.0.0/8"]
+
+[key.phi]
+deletion_window_days = 3
+
+[bucket.raw]
+name = "Raw_Data"
+key = "key.phii"
+versoning = true
+acess_logs = "bucket.logs"
+
+[role.etl]
+assumed_by = { services = ["glue"] }
+password = "hunter2"
+grants = [{ read = "key.phi" }]
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9".into())]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = [
+        "[blueprint]: field `account`: invalid AWS account id",
+        "[network]: field `public_cidrs`: CIDR \"10.0.0.0/8\" is a private (RFC 1918) range",
+        "key.phi: field `deletion_window_days` is 3, outside 7 to 30",
+        "bucket.raw: field `name`: invalid S3 bucket name \"Raw_Data\"",
+        "bucket.raw: field `key` refers to key.phii, which is not declared",
+        "did you mean \"key.phi\"?",
+        "bucket.raw: unknown field `versoning`",
+        "bucket.raw: unknown field `acess_logs`",
+        "hint: did you mean `access_logs`?",
+        "role.etl: field `password` would store a secret",
+        "role.etl: field `grants` must refer to a bucket, found key.phi",
+        "research-lab.toml:4:11",
+        "9 errors in",
+    ];
+    for fragment in expected {
+        assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
+    }
+    assert!(!stderr.contains("hunter2"), "a secret value must never be echoed:\n{stderr}");
+}
+
+#[test]
+fn wrong_environment_names_declared_ones() {
+    let (_dir, path) = write_blueprint(crate::harness::EXAMPLE);
+    let output = hipcloud(&["validate", &path, "--env", "staging"], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("environment `staging` is not declared"), "{stderr}");
+    assert!(stderr.contains("declared environments: prod"), "{stderr}");
+    let _ = endpoint;
+}
