@@ -96,7 +96,7 @@ pub struct ApplyArgs {
     #[arg(long)]
     pub auto_approve: bool,
 
-    /// The maximum number of resource operations in flight at once.
+    /// The maximum number of resource operations in flight at once, from 1 to 64.
     #[arg(long, default_value_t = 10, value_name = "N", value_parser = clap::value_parser!(u16).range(1..=64))]
     pub parallelism: u16,
 

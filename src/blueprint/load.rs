@@ -101,12 +101,12 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         apply_principal,
         tags,
         network,
-        keys: keys.into_iter().map(|(k, _)| k).collect(),
+        keys: keys.iter().map(|(k, _)| k.clone()).collect(),
         buckets: buckets.iter().map(|(b, _)| b.clone()).collect(),
         roles: roles.iter().map(|(r, _)| r.clone()).collect(),
         spans,
     };
-    let references = References { buckets: &buckets, roles: &roles };
+    let references = References { keys: &keys, buckets: &buckets, roles: &roles };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -410,6 +410,9 @@ impl Reader<'_> {
             }
             let via = g.string_list("via", self.d);
             if let Some(via) = &via {
+                if via.is_empty() && permission.target_kind() == Kind::Key {
+                    self.d.error(&item.span, format!("{context}.grants: `via` is empty"), "name the services that may use the key, such as via = [\"s3\"], or drop `via` for the default [\"s3\"]");
+                }
                 if permission.target_kind() == Kind::Bucket {
                     if let Some(first) = via.first() {
                         self.d.error(&first.span, format!("{context}: `via` applies to key grants only"), "remove `via` from the bucket grant");
@@ -456,6 +459,7 @@ impl Reader<'_> {
 /// Cross-resource checks: dangling references, wrong kinds, duplicate cloud
 /// names, logging cycles and network conditions for people's roles.
 struct References<'a> {
+    keys: &'a [(KeySpec, Refs)],
     buckets: &'a [(BucketSpec, Refs)],
     roles: &'a [(RoleSpec, Refs)],
 }
@@ -463,21 +467,12 @@ struct References<'a> {
 impl References<'_> {
     fn check(&self, blueprint: &Blueprint, d: &mut Diagnostics) {
         let declared: BTreeSet<Address> = blueprint.addresses().into_iter().collect();
-        let all_refs = self.buckets.iter().map(|(b, r)| (&b.address, r)).chain(self.roles.iter().map(|(r, refs)| (&r.address, refs)));
+        let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
+        let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
+        let all_refs = keys.chain(buckets).chain(self.roles.iter().map(|(r, refs)| (&r.address, refs)));
         for (owner, refs) in all_refs {
             for (field, target, kind) in &refs.fields {
                 check_reference(owner, field, target, *kind, &declared, d);
-            }
-        }
-        // Key administrators are references too.
-        for key in &blueprint.keys {
-            for admin in &key.administrators {
-                if let PrincipalRef::Role(role) = admin {
-                    if !declared.contains(role) {
-                        let span = blueprint.spans.get(&key.address).cloned().unwrap_or(0..0);
-                        check_reference(&key.address, "administrators", &Spanned::new(role.to_string(), span), Kind::Role, &declared, d);
-                    }
-                }
             }
         }
         for (bucket, refs) in self.buckets {

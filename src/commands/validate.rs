@@ -24,7 +24,7 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
         }
     }
     println!(
-        "{} is valid ({}): {} keys, {} buckets, {} roles.",
+        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s).",
         args.blueprint.display(),
         checked.join(", "),
         base.keys.len(),

@@ -114,3 +114,27 @@ async fn equivalent_documents_plan_no_change() {
     assert_eq!(change.fields.len(), 1);
     assert_eq!(change.fields[0].name, "trust_policy");
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn key_deletion_by_hand_is_cancelled() {
+    let account = Account::fresh().await;
+    let text = applied(&account).await;
+    let kms = account.kms();
+    let key = kms.describe_key().key_id("alias/hipcloud/research-lab/phi").send().await.unwrap();
+    let key_id = key.key_metadata.unwrap().key_id;
+    kms.schedule_key_deletion().key_id(&key_id).pending_window_in_days(7).send().await.unwrap();
+
+    let provider = account.provider(&text);
+    let snapshot = provider.plan().await.unwrap();
+    let change = snapshot.plan.change(&Address::parse("key.phi").unwrap()).expect("key planned");
+    assert_eq!(change.action, Action::Update);
+    assert_eq!(change.fields[0].name, "key_state");
+    assert_eq!(change.fields[0].before.as_ref().unwrap().value(), &Value::String("PendingDeletion".into()));
+
+    let report = apply(&snapshot.plan, &provider, 10, &[], |_| {}).await;
+    assert!(report.succeeded(), "{:#?}", report.lines());
+    let state = kms.describe_key().key_id(&key_id).send().await.unwrap().key_metadata.unwrap().key_state;
+    assert_eq!(state, Some(aws_sdk_kms::types::KeyState::Enabled));
+    let after = account.provider(&text).plan().await.unwrap();
+    assert!(!after.plan.has_changes(), "{:#?}", after.plan.changes);
+}

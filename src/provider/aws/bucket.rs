@@ -84,11 +84,14 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         async { s3.get_bucket_encryption().bucket(name).send().await.map_err(|e| classify("s3:GetBucketEncryption", address, e)).or_absent() },
         async { s3.get_public_access_block().bucket(name).send().await.map_err(|e| classify("s3:GetPublicAccessBlock", address, e)).or_absent() },
         async { s3.get_bucket_ownership_controls().bucket(name).send().await.map_err(|e| classify("s3:GetBucketOwnershipControls", address, e)).or_absent() },
-        async { s3.get_bucket_versioning().bucket(name).send().await.map_err(|e| classify("s3:GetBucketVersioning", address, e)) },
+        async { s3.get_bucket_versioning().bucket(name).send().await.map_err(|e| classify("s3:GetBucketVersioning", address, e)).or_absent() },
         async { s3.get_bucket_policy().bucket(name).send().await.map_err(|e| classify("s3:GetBucketPolicy", address, e)).or_absent() },
         async { s3.get_bucket_lifecycle_configuration().bucket(name).send().await.map_err(|e| classify("s3:GetBucketLifecycleConfiguration", address, e)).or_absent() },
-        async { s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("s3:GetBucketLogging", address, e)) },
+        async { s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("s3:GetBucketLogging", address, e)).or_absent() },
     )?;
+    // These two always answer for an existing bucket, so "not found" means the
+    // bucket itself is gone (the tagging API can list it for a while after).
+    let (Some(versioning), Some(logging)) = (versioning, logging) else { return Ok(None) };
 
     let encryption = encryption
         .and_then(|e| e.server_side_encryption_configuration)

@@ -42,13 +42,22 @@ pub fn desired(blueprint: &Blueprint, key: &KeyBlueprint, ctx: &Context, tags: B
     }
 }
 
-/// Reads a key by ARN. Returns `None` for a key that is gone or pending
-/// deletion: such a key no longer serves the blueprint.
+/// Reads a key by ARN. Returns `None` for a key that is gone. A key pending
+/// deletion is returned with only its state read (KMS rejects most reads of
+/// such a key), so a plan can cancel a deletion someone scheduled by hand.
 pub async fn read(clients: &Clients, address: &Address, arn: &str, tags: BTreeMap<String, String>) -> Result<Option<Observed>, AwsError> {
     let described = clients.kms.describe_key().key_id(arn).send().await.map_err(|e| classify("kms:DescribeKey", address, e)).or_absent()?;
     let Some(metadata) = described.and_then(|d| d.key_metadata) else { return Ok(None) };
+    let described = vec![
+        ("description".to_string(), FieldValue::Json(json!(metadata.description.clone().unwrap_or_default()))),
+        ("key_spec".to_string(), FieldValue::Json(json!(metadata.key_spec.as_ref().map(|s| s.as_str()).unwrap_or("")))),
+        ("key_usage".to_string(), FieldValue::Json(json!(metadata.key_usage.as_ref().map(|s| s.as_str()).unwrap_or("")))),
+        ("origin".to_string(), FieldValue::Json(json!(metadata.origin.as_ref().map(|s| s.as_str()).unwrap_or("")))),
+        ("key_state".to_string(), FieldValue::Json(json!(metadata.key_state.as_ref().map(|s| s.as_str()).unwrap_or("")))),
+    ];
     if matches!(metadata.key_state, Some(KeyState::PendingDeletion) | Some(KeyState::PendingReplicaDeletion)) {
-        return Ok(None);
+        let cloud_id = metadata.arn.unwrap_or_else(|| arn.to_string());
+        return Ok(Some(Observed { address: address.clone(), cloud_id, fields: described, tags, holds_data: None }));
     }
     let key_id = metadata.key_id.clone();
     let (policy, rotation, aliases) = tokio::try_join!(
@@ -74,16 +83,12 @@ pub async fn read(clients: &Clients, address: &Address, arn: &str, tags: BTreeMa
         None => Value::Null,
     };
     let alias = aliases.aliases().iter().filter_map(|a| a.alias_name()).find(|name| name.starts_with("alias/hipcloud/")).map(str::to_string);
-    let fields = vec![
-        ("description".into(), FieldValue::Json(json!(metadata.description.clone().unwrap_or_default()))),
-        ("key_spec".into(), FieldValue::Json(json!(metadata.key_spec.as_ref().map(|s| s.as_str()).unwrap_or("")))),
-        ("key_usage".into(), FieldValue::Json(json!(metadata.key_usage.as_ref().map(|s| s.as_str()).unwrap_or("")))),
-        ("origin".into(), FieldValue::Json(json!(metadata.origin.as_ref().map(|s| s.as_str()).unwrap_or("")))),
-        ("key_state".into(), FieldValue::Json(json!(metadata.key_state.as_ref().map(|s| s.as_str()).unwrap_or("")))),
+    let mut fields = described;
+    fields.extend([
         ("rotation".into(), FieldValue::Json(json!(rotation.key_rotation_enabled))),
         ("alias".into(), FieldValue::Json(alias.map_or(Value::Null, Value::String))),
         ("policy".into(), FieldValue::Policy(policy)),
-    ];
+    ]);
     Ok(Some(Observed { address: address.clone(), cloud_id: metadata.arn.unwrap_or_else(|| arn.to_string()), fields, tags, holds_data: None }))
 }
 

@@ -158,6 +158,16 @@ impl AwsProvider {
         let keys = self.run_reads(key_reads).await?;
         let mut observed: BTreeMap<Address, Observed> = BTreeMap::new();
         for key in keys {
+            let pending = is_pending_deletion(&key);
+            // A key already pending deletion is on its way out unless the blueprint
+            // still declares it, and a live key wins over one pending deletion.
+            if pending && (bp.key(&key.address).is_none() || observed.contains_key(&key.address)) {
+                continue;
+            }
+            if observed.get(&key.address).is_some_and(is_pending_deletion) {
+                observed.insert(key.address.clone(), key);
+                continue;
+            }
             if let Some(other) = observed.get(&key.address) {
                 return Err(PlanError::Conflict(format!(
                     "{}: two enabled keys carry this address ({} and {}); schedule one for deletion or remove its hipcloud tags",
@@ -169,7 +179,7 @@ impl AwsProvider {
         let ctx = Context {
             account: bp.account.clone(),
             region: bp.region.clone(),
-            partition: "aws".into(),
+            partition: partition(&bp.region).into(),
             blueprint: bp.name.clone(),
             admin_principal,
             key_arns: observed.values().map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
@@ -259,7 +269,7 @@ impl AwsProvider {
         let mut notes = Vec::new();
         for bucket in self.blueprint.buckets.iter().filter(|b| b.purpose == BucketPurpose::AccessLogs) {
             notes.push(format!(
-                "{} uses SSE-S3, not a blueprint key: S3 delivers server access logs only to SSE-S3 buckets. It holds request metadata, not object data.",
+                "{} uses SSE-S3, not a blueprint key: S3 delivers server access logs only to SSE-S3 buckets. Its logs record requesters and object keys, which can themselves be PHI, so it keeps every other protection.",
                 bucket.address
             ));
         }
@@ -295,6 +305,21 @@ impl AwsProvider {
             Kind::Bucket => bucket::delete(&self.clients, address, &observed.cloud_id, allow_data_loss).await,
             Kind::Role => role::delete(&self.clients, address, &observed.cloud_id).await,
         }
+    }
+}
+
+fn is_pending_deletion(key: &Observed) -> bool {
+    key.field("key_state").is_some_and(|state| state.value().as_str().is_some_and(|s| s.starts_with("Pending")))
+}
+
+/// The ARN partition of a region.
+fn partition(region: &str) -> &'static str {
+    if region.starts_with("cn-") {
+        "aws-cn"
+    } else if region.starts_with("us-gov-") {
+        "aws-us-gov"
+    } else {
+        "aws"
     }
 }
 
