@@ -101,7 +101,7 @@ pub struct ApplyArgs {
     pub parallelism: u16,
 
     /// Allow a destructive change to ADDRESS that loses data: deleting a bucket
-    /// that holds object versions, or scheduling a key for deletion. Repeat for
+    /// that contains object versions, or scheduling a key for deletion. Repeat for
     /// each address. Protected resources and keys still in use stay refused.
     #[arg(long = "allow-destroy", value_name = "ADDRESS")]
     pub allow_destroy: Vec<String>,

@@ -1,4 +1,4 @@
-//! Where output goes: results on stdout, progress and errors on stderr, colour
+//! Output routing: results on stdout, progress and errors on stderr, colour
 //! only where it helps, and logs through `tracing`, never mixed with results.
 
 use std::io::IsTerminal;
