@@ -10,9 +10,10 @@ use sha2::{Digest, Sha256};
 use crate::address::Address;
 use crate::policy_doc;
 
-/// Ownership tags. Everything hipcloud creates carries the first two; the digest
+/// Ownership tags. Everything hipcloud creates carries the first two. The digest
 /// records the desired state last applied, so a plan can tell drift (the live
-/// state changed, the digest still matches the blueprint) from a blueprint change.
+/// state changed while the digest still matches the blueprint) from a blueprint
+/// change.
 pub const TAG_BLUEPRINT: &str = "hipcloud:blueprint";
 pub const TAG_ADDRESS: &str = "hipcloud:address";
 pub const TAG_DIGEST: &str = "hipcloud:digest";
@@ -54,7 +55,7 @@ impl FieldValue {
     }
 }
 
-/// What the blueprint asks for at one address.
+/// The state the blueprint requests at one address.
 #[derive(Clone, Debug)]
 pub struct Desired {
     pub address: Address,
@@ -81,7 +82,7 @@ impl Desired {
     }
 }
 
-/// What the live account holds at one address.
+/// The state the live account has at one address.
 #[derive(Clone, Debug)]
 pub struct Observed {
     pub address: Address,

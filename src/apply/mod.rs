@@ -22,6 +22,12 @@ pub enum Stage {
     Delete,
 }
 
+impl std::fmt::Display for Stage {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.describe())
+    }
+}
+
 impl Stage {
     fn describe(self) -> &'static str {
         match self {
@@ -47,7 +53,7 @@ impl Report {
         self.failed.is_empty() && self.not_started.is_empty()
     }
 
-    /// Lines that say what was done and what was not, for the user.
+    /// Lines that report what was done and what was not, for the user.
     pub fn lines(&self) -> Vec<String> {
         let mut lines = Vec::new();
         for (address, stage, error) in &self.failed {

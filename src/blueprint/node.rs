@@ -157,7 +157,8 @@ mod tests {
         let Value::Array(y) = &a.get("y").unwrap().value else { panic!() };
         assert_eq!(y.len(), 1);
         let Value::Table(t) = &a.get("t").unwrap().value else { panic!() };
-        assert!(t.get("k").is_some() && t.get("m").is_some());
+        assert!(t.get("k").is_some(), "base key kept");
+        assert!(t.get("m").is_some(), "overlay key added");
     }
 
     #[test]

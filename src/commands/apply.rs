@@ -30,12 +30,16 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     if !plan.has_changes() {
         return EXIT_OK;
     }
-    let blocked = plan.blocking_guards(&allowed);
+    let mut blocked = plan.blocking_guards(&allowed);
+    let changes_keys = plan.changes.iter().any(|c| c.address.kind == crate::address::Kind::Key);
+    if let (Some(warning), true) = (&snapshot.apply_principal_mismatch, changes_keys) {
+        blocked.push(warning.clone());
+    }
     if !blocked.is_empty() {
         for reason in &blocked {
             print_error(global, reason, None);
         }
-        eprintln!("Apply refused; nothing was changed.");
+        eprintln!("Apply rejected; nothing was changed.");
         return EXIT_ERROR;
     }
     if !args.auto_approve && !confirm(global) {
@@ -48,16 +52,16 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
             return;
         }
         match event {
-            Event::Started(address, stage) => eprintln!("{address}: {stage:?} started"),
-            Event::Finished(address, stage, elapsed) => eprintln!("{address}: {stage:?} done after {:.1}s", elapsed.as_secs_f64()),
-            Event::Failed(address, stage, _) => eprintln!("{address}: {stage:?} failed"),
+            Event::Started(address, stage) => eprintln!("{address}: {stage} started"),
+            Event::Finished(address, stage, elapsed) => eprintln!("{address}: {stage} done after {:.1}s", elapsed.as_secs_f64()),
+            Event::Failed(address, stage, _) => eprintln!("{address}: {stage} failed"),
         }
     })
     .await;
 
     let calls = &provider.clients.calls;
     if global.verbose > 0 {
-        eprintln!("Made {} API calls, {} of them writes.", calls.total(), calls.writes());
+        eprintln!("Made {} API calls in all, plan reads included; {} of them were writes.", calls.total(), calls.writes());
     }
     if report.succeeded() {
         let s = plan.summary();

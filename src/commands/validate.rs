@@ -15,11 +15,10 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
     }];
     if global.env.is_none() {
         for env in blueprint::environments(&base.source) {
-            let mut with_env = super::GlobalArgs { env: Some(env.clone()), color: global.color, verbose: global.verbose };
+            let with_env = GlobalArgs { env: Some(env.clone()), color: global.color, verbose: global.verbose };
             if load(&with_env, &args.blueprint).is_none() {
                 return EXIT_ERROR;
             }
-            with_env.env = None;
             checked.push(format!("environment {env}"));
         }
     }

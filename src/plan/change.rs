@@ -32,7 +32,7 @@ pub struct FieldChange {
 #[derive(Clone, Debug, PartialEq, Eq, Serialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Guard {
-    /// The bucket holds object versions or delete markers (PHI, possibly); they
+    /// The bucket contains object versions or delete markers (PHI, possibly); they
     /// are deleted with it. Allowed by `--allow-destroy ADDRESS`.
     BucketHoldsData,
     /// The key will be scheduled for deletion; data encrypted under it becomes
@@ -53,7 +53,7 @@ impl Guard {
     pub fn describe(&self, address: &Address) -> String {
         match self {
             Guard::BucketHoldsData => format!(
-                "{address} holds object versions or delete markers; deleting it destroys them. Pass --allow-destroy {address} to allow it"
+                "{address} contains object versions or delete markers; deleting it destroys them. Pass --allow-destroy {address} to allow it"
             ),
             Guard::KeyDeletion { window_days } => format!(
                 "{address} will be scheduled for deletion in {window_days} days; data encrypted under it becomes unreadable. Pass --allow-destroy {address} to allow it"

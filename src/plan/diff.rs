@@ -5,8 +5,8 @@ use super::change::{Change, FieldChange};
 use crate::state::{Desired, FieldValue, Observed, TAG_DIGEST};
 
 /// Returns the change that makes `observed` match `desired`, or `None` when
-/// they already match. Deletion guards are added by the planner, which knows
-/// about other resources.
+/// they already match. The planner adds deletion guards, because they depend on
+/// other resources.
 pub fn diff(desired: Option<&Desired>, observed: Option<&Observed>) -> Option<Change> {
     match (desired, observed) {
         (None, None) => None,

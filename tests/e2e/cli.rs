@@ -107,3 +107,26 @@ fn wrong_environment_names_declared_ones() {
     assert!(stderr.contains("declared environments: prod"), "{stderr}");
     let _ = endpoint;
 }
+
+#[tokio::test(flavor = "multi_thread")]
+async fn apply_as_other_principal_is_rejected() {
+    let account = Account::fresh().await;
+    let other = format!("apply_principal = \"arn:aws:iam::{}:role/platform-apply\"\n", account.id);
+    let text = account.example().replacen("region = \"us-east-1\"\n", &format!("region = \"us-east-1\"\n{other}"), 1);
+    let (_dir, path) = write_blueprint(&text);
+    let env = account.env();
+
+    let plan = hipcloud(&["plan", &path], &env);
+    assert_eq!(plan.status.code(), Some(0), "{}", String::from_utf8_lossy(&plan.stderr));
+    assert!(String::from_utf8_lossy(&plan.stdout).contains("is not the blueprint's apply_principal"));
+
+    let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
+    assert_eq!(apply.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&apply.stderr);
+    assert!(stderr.contains("Run apply as arn:aws:iam::"), "{stderr}");
+    assert!(stderr.contains("nothing was changed"), "{stderr}");
+
+    let after = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
+    assert_eq!(after.status.code(), Some(2), "the account is unchanged, so everything is still to create");
+    assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 8 to create"));
+}

@@ -1,4 +1,4 @@
-//! A plan's reads under faults: throttling and 5xx are retried; a read that
+//! A plan's reads under faults. Throttling and 5xx are retried. A read that
 //! still fails, or is denied, fails the plan and is never taken as "absent".
 
 use std::sync::Arc;
@@ -42,7 +42,7 @@ fn error_response(status: u16, code: &str) -> aws_smithy_runtime_api::http::Resp
 }
 
 /// The provider with every client mocked: the bucket `lab-logs` is discovered,
-/// and `s3_rules` answer its reads.
+/// and `s3_rules` return its reads.
 fn provider(s3_rules: &[&Rule]) -> AwsProvider {
     let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
         .then_output(|| GetCallerIdentityOutput::builder().account("123456789012").arn("arn:aws:iam::123456789012:user/admin").build());
@@ -78,8 +78,8 @@ fn provider(s3_rules: &[&Rule]) -> AwsProvider {
     AwsProvider::new(clients, Arc::new(blueprint))
 }
 
-/// Rules that answer every bucket read with a healthy, matching bucket, except
-/// the operations the test replaces.
+/// Rules that return a healthy, matching bucket for every bucket read. Tests
+/// replace the rules for the operations they fault.
 fn healthy_reads() -> Vec<Rule> {
     vec![
         mock!(aws_sdk_s3::Client::get_bucket_encryption).then_output(|| GetBucketEncryptionOutput::builder().build()),

@@ -77,7 +77,7 @@ fn lifecycle(noncurrent_days: i32) -> Value {
 }
 
 /// Reads every managed field of a bucket. `check_data` also reads whether the
-/// bucket holds any object version, for buckets the plan may delete.
+/// bucket contains any object version, for buckets the plan may delete.
 pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeMap<String, String>, check_data: bool) -> Result<Option<Observed>, AwsError> {
     let s3 = &clients.s3;
     let (encryption, access_block, ownership, versioning, policy, lifecycle_rules, logging) = tokio::try_join!(
@@ -89,7 +89,7 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         async { s3.get_bucket_lifecycle_configuration().bucket(name).send().await.map_err(|e| classify("s3:GetBucketLifecycleConfiguration", address, e)).or_absent() },
         async { s3.get_bucket_logging().bucket(name).send().await.map_err(|e| classify("s3:GetBucketLogging", address, e)).or_absent() },
     )?;
-    // These two always answer for an existing bucket, so "not found" means the
+    // These two always succeed for an existing bucket, so "not found" means the
     // bucket itself is gone (the tagging API can list it for a while after).
     let (Some(versioning), Some(logging)) = (versioning, logging) else { return Ok(None) };
 
@@ -123,14 +123,7 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         .map_or(Value::Null, |r| json!(r.object_ownership.as_str()));
     let versioning = versioning.status.map_or(json!("Disabled"), |s| json!(s.as_str()));
     let policy = match policy.and_then(|p| p.policy) {
-        Some(text) => policy_doc::parse(&text).map_err(|e| AwsError {
-            api: "s3:GetBucketPolicy",
-            address: address.to_string(),
-            code: "InvalidPolicyDocument".into(),
-            message: e.to_string(),
-            request_id: None,
-            kind: ErrorKind::Other,
-        })?,
+        Some(text) => policy_doc::parse(&text).map_err(|e| AwsError::invalid_response("s3:GetBucketPolicy", address, e))?,
         None => Value::Null,
     };
     let lifecycle_rules = lifecycle_rules.map_or(Value::Null, |l| Value::Array(l.rules().iter().map(rule_json).collect()));
@@ -172,7 +165,7 @@ fn rule_json(rule: &LifecycleRule) -> Value {
     value
 }
 
-/// True when the bucket holds any object version or delete marker. Object keys
+/// True when the bucket contains any object version or delete marker. Object keys
 /// are never logged or printed: they may hold PHI.
 pub async fn holds_data(clients: &Clients, address: &Address, name: &str) -> Result<bool, AwsError> {
     let page = clients.s3.list_object_versions().bucket(name).max_keys(1).send().await.map_err(|e| classify("s3:ListObjectVersions", address, e))?;
@@ -202,8 +195,8 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String], 
         let value = desired.field(field).map(|v| v.value().clone()).unwrap_or(Value::Null);
         match *field {
             "ownership" => {
-                let rule = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::BucketOwnerEnforced).build().map_err(|e| build_error(address, e))?;
-                let controls = OwnershipControls::builder().rules(rule).build().map_err(|e| build_error(address, e))?;
+                let rule = OwnershipControlsRule::builder().object_ownership(ObjectOwnership::BucketOwnerEnforced).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
+                let controls = OwnershipControls::builder().rules(rule).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
                 s3.put_bucket_ownership_controls().bucket(name).ownership_controls(controls).send().await.map_err(|e| classify("s3:PutBucketOwnershipControls", address, e))?;
             }
             "public_access_block" => {
@@ -222,10 +215,10 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String], 
                     default = default.kms_master_key_id(key);
                 }
                 let rule = ServerSideEncryptionRule::builder()
-                    .apply_server_side_encryption_by_default(default.build().map_err(|e| build_error(address, e))?)
+                    .apply_server_side_encryption_by_default(default.build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?)
                     .bucket_key_enabled(value["bucket_key"].as_bool().unwrap_or(false))
                     .build();
-                let config = ServerSideEncryptionConfiguration::builder().rules(rule).build().map_err(|e| build_error(address, e))?;
+                let config = ServerSideEncryptionConfiguration::builder().rules(rule).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
                 s3.put_bucket_encryption().bucket(name).server_side_encryption_configuration(config).send().await.map_err(|e| classify("s3:PutBucketEncryption", address, e))?;
             }
             "versioning" => {
@@ -248,15 +241,15 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String], 
                     .noncurrent_version_expiration(NoncurrentVersionExpiration::builder().noncurrent_days(days).build())
                     .abort_incomplete_multipart_upload(AbortIncompleteMultipartUpload::builder().days_after_initiation(ABORT_MULTIPART_DAYS).build())
                     .build()
-                    .map_err(|e| build_error(address, e))?;
-                let config = BucketLifecycleConfiguration::builder().rules(rule).build().map_err(|e| build_error(address, e))?;
+                    .map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
+                let config = BucketLifecycleConfiguration::builder().rules(rule).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
                 s3.put_bucket_lifecycle_configuration().bucket(name).lifecycle_configuration(config).send().await.map_err(|e| classify("s3:PutBucketLifecycleConfiguration", address, e))?;
             }
             "logging" => {
                 let mut status = BucketLoggingStatus::builder();
                 if let Some(target) = value["target_bucket"].as_str() {
                     let prefix = value["target_prefix"].as_str().unwrap_or_default();
-                    let enabled = LoggingEnabled::builder().target_bucket(target).target_prefix(prefix).build().map_err(|e| build_error(address, e))?;
+                    let enabled = LoggingEnabled::builder().target_bucket(target).target_prefix(prefix).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
                     status = status.logging_enabled(enabled);
                 }
                 s3.put_bucket_logging().bucket(name).bucket_logging_status(status.build()).send().await.map_err(|e| classify("s3:PutBucketLogging", address, e))?;
@@ -269,7 +262,7 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String], 
 
 pub async fn set_tags(clients: &Clients, address: &Address, name: &str, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
     let tag_set: Vec<Tag> = tags.iter().filter_map(|(k, v)| Tag::builder().key(k).value(v).build().ok()).collect();
-    let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| build_error(address, e))?;
+    let tagging = Tagging::builder().set_tag_set(Some(tag_set)).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
     clients.s3.put_bucket_tagging().bucket(name).tagging(tagging).send().await.map_err(|e| classify("s3:PutBucketTagging", address, e))?;
     Ok(())
 }
@@ -298,7 +291,7 @@ pub async fn delete(clients: &Clients, address: &Address, name: &str, allow_data
                 .collect();
             // ListObjectVersions returns at most 1,000 entries a page, the most DeleteObjects takes.
             if !objects.is_empty() {
-                let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(|e| build_error(address, e))?;
+                let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
                 s3.delete_objects().bucket(name).delete(delete).send().await.map_err(|e| classify("s3:DeleteObjects", address, e))?;
             }
             if page.is_truncated() != Some(true) {
@@ -321,8 +314,4 @@ pub async fn name_taken(clients: &Clients, address: &Address, name: &str) -> Res
         Err(error) if error.kind == ErrorKind::AccessDenied => Ok(true),
         Err(error) => Err(error),
     }
-}
-
-fn build_error(address: &Address, error: impl std::fmt::Display) -> AwsError {
-    AwsError { api: "s3 request", address: address.to_string(), code: "InvalidRequest".into(), message: error.to_string(), request_id: None, kind: ErrorKind::Other }
 }

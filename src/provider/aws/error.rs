@@ -44,6 +44,33 @@ impl fmt::Display for AwsError {
 
 impl std::error::Error for AwsError {}
 
+impl AwsError {
+    /// A call that succeeded but returned something hipcloud cannot use, such as
+    /// a policy document that is not JSON or a response without a required field.
+    pub fn invalid_response(api: &'static str, address: impl fmt::Display, problem: impl fmt::Display) -> AwsError {
+        AwsError {
+            api,
+            address: address.to_string(),
+            code: "InvalidResponse".into(),
+            message: problem.to_string(),
+            request_id: None,
+            kind: ErrorKind::Other,
+        }
+    }
+
+    /// A request hipcloud could not build from the desired state.
+    pub fn invalid_request(api: &'static str, address: impl fmt::Display, problem: impl fmt::Display) -> AwsError {
+        AwsError {
+            api,
+            address: address.to_string(),
+            code: "InvalidRequest".into(),
+            message: problem.to_string(),
+            request_id: None,
+            kind: ErrorKind::Other,
+        }
+    }
+}
+
 /// Error codes that mean the thing read does not exist.
 const NOT_FOUND_CODES: &[&str] = &[
     "NotFoundException",

@@ -72,14 +72,7 @@ pub async fn read(clients: &Clients, address: &Address, arn: &str, tags: BTreeMa
         },
     )?;
     let policy = match policy.policy() {
-        Some(text) => policy_doc::parse(text).map_err(|e| AwsError {
-            api: "kms:GetKeyPolicy",
-            address: address.to_string(),
-            code: "InvalidPolicyDocument".into(),
-            message: e.to_string(),
-            request_id: None,
-            kind: super::error::ErrorKind::Other,
-        })?,
+        Some(text) => policy_doc::parse(text).map_err(|e| AwsError::invalid_response("kms:GetKeyPolicy", address, e))?,
         None => Value::Null,
     };
     let alias = aliases.aliases().iter().filter_map(|a| a.alias_name()).find(|name| name.starts_with("alias/hipcloud/")).map(str::to_string);
@@ -120,8 +113,8 @@ pub async fn create(clients: &Clients, desired: &Desired, ctx: &Context) -> Resu
         .send()
         .await
         .map_err(|e| classify("kms:CreateKey", address, e))?;
-    let metadata = created.key_metadata.ok_or_else(|| missing("kms:CreateKey", address, "KeyMetadata"))?;
-    let arn = metadata.arn.ok_or_else(|| missing("kms:CreateKey", address, "Arn"))?;
+    let metadata = created.key_metadata.ok_or_else(|| AwsError::invalid_response("kms:CreateKey", address, "the response has no KeyMetadata"))?;
+    let arn = metadata.arn.ok_or_else(|| AwsError::invalid_response("kms:CreateKey", address, "the response has no Arn"))?;
     clients
         .kms
         .create_alias()
@@ -220,15 +213,4 @@ fn key_id(arn: &str) -> &str {
 
 fn kms_tags(tags: &BTreeMap<String, String>) -> Vec<Tag> {
     tags.iter().filter_map(|(k, v)| Tag::builder().tag_key(k).tag_value(v).build().ok()).collect()
-}
-
-pub(super) fn missing(api: &'static str, address: &Address, field: &str) -> AwsError {
-    AwsError {
-        api,
-        address: address.to_string(),
-        code: "IncompleteResponse".into(),
-        message: format!("the response has no {field}"),
-        request_id: None,
-        kind: super::error::ErrorKind::Other,
-    }
 }

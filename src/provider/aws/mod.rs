@@ -54,6 +54,9 @@ pub struct Snapshot {
     pub plan: Plan,
     pub desired: BTreeMap<Address, Desired>,
     pub observed: BTreeMap<Address, Observed>,
+    /// Set when the caller is not the blueprint's `apply_principal`: apply must
+    /// not change keys, because KMS would reject the calls part way.
+    pub apply_principal_mismatch: Option<String>,
 }
 
 pub struct AwsProvider {
@@ -96,25 +99,43 @@ impl AwsProvider {
         Ok(identity)
     }
 
-    /// The IAM principal key policies keep as administrator: the blueprint's
-    /// `apply_principal`, or the caller as an IAM ARN.
-    async fn admin_principal(&self, identity: &Identity) -> Result<String, PlanError> {
-        if let Some(principal) = &self.blueprint.apply_principal {
-            return Ok(principal.clone());
-        }
+    /// Returns the caller as an IAM principal ARN that a key policy can name, or
+    /// `None` for a federated user, which no key policy can name.
+    async fn caller_principal(&self, identity: &Identity) -> Result<Option<String>, PlanError> {
         let arn = &identity.arn;
-        // An assumed-role session ARN drops the role's path; IAM knows it.
+        // An assumed-role session ARN drops the role's path, so read it from IAM.
         if let Some(rest) = arn.split(":assumed-role/").nth(1) {
             let role_name = rest.split('/').next().unwrap_or_default();
             let role = self.clients.iam.get_role().role_name(role_name).send().await.map_err(|e| error::classify("iam:GetRole", "the caller", e))?;
-            return Ok(role.role.map(|r| r.arn).unwrap_or_default());
+            return Ok(role.role.map(|r| r.arn));
         }
         if arn.contains(":federated-user/") {
-            return Err(PlanError::Conflict(format!(
-                "the caller {arn} is a federated user, which a key policy cannot name; set apply_principal in [blueprint]"
-            )));
+            return Ok(None);
         }
-        Ok(arn.replace(":sts::", ":iam::"))
+        Ok(Some(arn.replace(":sts::", ":iam::")))
+    }
+
+    /// Chooses the principal every key policy keeps as administrator: the
+    /// blueprint's `apply_principal`, or else the caller. Also returns a warning
+    /// when the caller is not that principal, because KMS then rejects the
+    /// caller's key changes.
+    async fn admin_principal(&self, identity: &Identity) -> Result<(String, Option<String>), PlanError> {
+        let caller = self.caller_principal(identity).await?;
+        match (&self.blueprint.apply_principal, caller) {
+            (Some(principal), caller) if caller.as_ref() == Some(principal) => Ok((principal.clone(), None)),
+            (Some(principal), _) => {
+                let warning = format!(
+                    "the caller {} is not the blueprint's apply_principal {principal}; key policies name only the apply principal as administrator, so KMS rejects this caller's key changes. Run apply as {principal}",
+                    identity.arn
+                );
+                Ok((principal.clone(), Some(warning)))
+            }
+            (None, Some(caller)) => Ok((caller, None)),
+            (None, None) => Err(PlanError::Conflict(format!(
+                "the caller {} is a federated user, which a key policy cannot name; set apply_principal in [blueprint]",
+                identity.arn
+            ))),
+        }
     }
 
     fn tags(&self, address: &Address, resource_tags: &BTreeMap<String, String>, protect: bool) -> BTreeMap<String, String> {
@@ -130,22 +151,30 @@ impl AwsProvider {
 
     /// The desired state of every blueprint resource under `ctx`.
     fn desired_all(&self, ctx: &Context) -> Vec<Desired> {
-        let bp = &*self.blueprint;
-        let keys = bp.keys.iter().map(|k| key::desired(bp, k, ctx, self.tags(&k.address, &k.tags, k.protect)));
-        let buckets = bp.buckets.iter().map(|b| bucket::desired(bp, b, ctx, self.tags(&b.address, &b.tags, b.protect)));
-        let roles = bp.roles.iter().map(|r| role::desired(bp, r, ctx, self.tags(&r.address, &r.tags, false)));
-        keys.chain(buckets).chain(roles).collect()
+        self.blueprint.addresses().iter().filter_map(|address| self.desired_for(address, ctx)).collect()
     }
 
-    fn desired_one(&self, address: &Address) -> Option<Desired> {
+    /// The desired state of one blueprint resource under `ctx`.
+    fn desired_for(&self, address: &Address, ctx: &Context) -> Option<Desired> {
+        let bp = &*self.blueprint;
+        match address.kind {
+            Kind::Key => bp.key(address).map(|k| key::desired(bp, k, ctx, self.tags(address, &k.tags, k.protect))),
+            Kind::Bucket => bp.bucket(address).map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
+            Kind::Role => bp.role(address).map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
+        }
+    }
+
+    /// The desired state of one resource under the current apply context, which
+    /// knows the ARNs of resources created so far in this run.
+    fn desired_now(&self, address: &Address) -> Option<Desired> {
         let ctx = self.context.lock().ok()?.clone()?;
-        self.desired_all(&ctx).into_iter().find(|d| &d.address == address)
+        self.desired_for(address, &ctx)
     }
 
     /// Reads the live account and computes the plan. Makes no writes.
     pub async fn plan(&self) -> Result<Snapshot, PlanError> {
         let identity = self.check_account().await?;
-        let admin_principal = self.admin_principal(&identity).await?;
+        let (admin_principal, principal_warning) = self.admin_principal(&identity).await?;
         let bp = &*self.blueprint;
         let found = discover::discover(&self.clients, &bp.name).await?;
 
@@ -226,11 +255,16 @@ impl AwsProvider {
             account: bp.account.clone(),
             region: bp.region.clone(),
             changes,
-            notes: self.notes(),
+            notes: principal_warning.iter().cloned().chain(self.notes()).collect(),
         };
         *self.context.lock().expect("context lock") = Some(ctx);
         *self.observed.lock().expect("observed lock") = observed.clone();
-        Ok(Snapshot { plan, desired: desired.into_iter().map(|d| (d.address.clone(), d)).collect(), observed })
+        Ok(Snapshot {
+            plan,
+            desired: desired.into_iter().map(|d| (d.address.clone(), d)).collect(),
+            observed,
+            apply_principal_mismatch: principal_warning,
+        })
     }
 
     async fn run_reads(&self, reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>>) -> Result<Vec<Observed>, AwsError> {
@@ -240,8 +274,20 @@ impl AwsProvider {
 
     /// Stops the plan when a resource it would create already exists without
     /// this blueprint's tags: hipcloud never takes over an untagged resource.
+    /// The lookups for different resources run concurrently.
     async fn check_names_free(&self, desired: &[Desired], observed: &BTreeMap<Address, Observed>, ctx: &Context) -> Result<(), PlanError> {
-        for d in desired.iter().filter(|d| !observed.contains_key(&d.address)) {
+        let new = desired.iter().filter(|d| !observed.contains_key(&d.address));
+        let lookups = new.map(|d| async move {
+            // Renaming a bucket's or role's address while keeping its cloud name
+            // would create the new address before deleting the old one, which
+            // cannot work. Key aliases follow the address, so keys never clash.
+            let same_name = |o: &&Observed| o.address.kind == d.address.kind && o.address.kind != Kind::Key && o.cloud_id == d.cloud_name;
+            if let Some(owner) = observed.values().find(same_name) {
+                return Err(PlanError::Conflict(format!(
+                    "{}: {} {:?} belongs to {} of this blueprint; renaming an address replaces the resource, so keep the old address or give the new one another name",
+                    d.address, d.address.kind, d.cloud_name, owner.address
+                )));
+            }
             let taken = match d.address.kind {
                 Kind::Bucket => bucket::name_taken(&self.clients, &d.address, &d.cloud_name).await?,
                 Kind::Role => {
@@ -255,13 +301,26 @@ impl AwsProvider {
                     error::OrAbsent::or_absent(alias)?.is_some()
                 }
             };
-            if taken {
-                return Err(PlanError::Conflict(format!(
-                    "{}: {} {:?} already exists but is not tagged as part of blueprint {}; rename it in the blueprint, or tag the existing resource with {TAG_BLUEPRINT} = {:?} and {TAG_ADDRESS} = {:?} to adopt it",
-                    d.address, d.address.kind, d.cloud_name, self.blueprint.name, self.blueprint.name, d.address.to_string()
-                )));
+            if !taken {
+                return Ok(());
             }
-        }
+            let fix = match d.address.kind {
+                Kind::Role => format!(
+                    "rename it in the blueprint, or delete the existing role: hipcloud manages only roles under the path {}",
+                    ctx.role_path()
+                ),
+                _ => format!(
+                    "rename it in the blueprint, or adopt the existing resource by tagging it {TAG_BLUEPRINT} = {:?} and {TAG_ADDRESS} = {:?}",
+                    self.blueprint.name,
+                    d.address.to_string()
+                ),
+            };
+            Err(PlanError::Conflict(format!(
+                "{}: {} {:?} already exists but is not tagged as part of blueprint {}; {fix}",
+                d.address, d.address.kind, d.cloud_name, self.blueprint.name
+            )))
+        });
+        futures::future::try_join_all(lookups).await?;
         Ok(())
     }
 
@@ -379,7 +438,7 @@ impl Provider for AwsProvider {
             }
         }
         let ctx = self.context()?;
-        let desired = self.desired_one(&change.address).ok_or("no desired state for the address")?;
+        let desired = self.desired_now(&change.address).ok_or("no desired state for the address")?;
         match change.address.kind {
             Kind::Key => {
                 let arn = key::create(&self.clients, &desired, &ctx).await?;
@@ -406,7 +465,7 @@ impl Provider for AwsProvider {
 
     async fn configure(&self, change: &Change) -> Result<(), ProviderError> {
         let ctx = self.context()?;
-        let desired = self.desired_one(&change.address).ok_or("no desired state for the address")?;
+        let desired = self.desired_now(&change.address).ok_or("no desired state for the address")?;
         let created = matches!(change.action, Action::Create | Action::Replace);
         let observed = if created { None } else { self.observed(&change.address) };
         let fields: Vec<String> = if created {

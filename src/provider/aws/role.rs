@@ -9,7 +9,7 @@ use serde_json::{json, Value};
 
 use super::context::Context;
 use super::documents;
-use super::error::{classify, AwsError, ErrorKind, OrAbsent};
+use super::error::{classify, AwsError, OrAbsent};
 use super::retry::retry_invalid_principal;
 use super::Clients;
 use crate::address::Address;
@@ -91,14 +91,7 @@ pub async fn read(clients: &Clients, address: &Address, name: &str) -> Result<Op
 }
 
 fn parse_document(api: &'static str, address: &Address, text: &str) -> Result<Value, AwsError> {
-    policy_doc::parse(text).map_err(|e| AwsError {
-        api,
-        address: address.to_string(),
-        code: "InvalidPolicyDocument".into(),
-        message: e.to_string(),
-        request_id: None,
-        kind: ErrorKind::Other,
-    })
+    policy_doc::parse(text).map_err(|e| AwsError::invalid_response(api, address, e))
 }
 
 fn text_field(desired: &Desired, name: &str) -> Option<String> {
@@ -127,7 +120,7 @@ pub async fn create(clients: &Clients, desired: &Desired, ctx: &Context) -> Resu
             .map_err(|e| classify("iam:CreateRole", address, e))
     })
     .await?;
-    let arn = created.role.map(|r| r.arn).ok_or_else(|| super::key::missing("iam:CreateRole", address, "Role"))?;
+    let arn = created.role.map(|r| r.arn).ok_or_else(|| AwsError::invalid_response("iam:CreateRole", address, "the response has no Role"))?;
     Ok(arn)
 }
 
