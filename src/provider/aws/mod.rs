@@ -226,8 +226,9 @@ impl AwsProvider {
         for name in &found.roles {
             reads.push(
                 async move {
-                    // The real address comes from the role's tag once it is read.
-                    let scope = Address::new(Kind::Role, name.replace('-', "_").to_ascii_lowercase());
+                    // The real address comes from the role's tag once it is read;
+                    // until then, errors name the role by its IAM name.
+                    let scope = Address::new(Kind::Role, name.as_str());
                     Ok(role::read(&self.clients, &scope, name).await?.and_then(readdress))
                 }
                 .boxed(),
