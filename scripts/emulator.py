@@ -53,6 +53,13 @@ def parse_args(argv):
         help="exit when the process that started this one exits (checked every 0.5 s)",
     )
     parser.add_argument(
+        "--latency-ms",
+        type=int,
+        default=0,
+        help="delay every response by this many milliseconds, to measure how a "
+        "client behaves with cloud latency (default: 0)",
+    )
+    parser.add_argument(
         "--no-request-log",
         action="store_true",
         help="do not log one stderr line per HTTP request",
@@ -64,6 +71,8 @@ def parse_args(argv):
             f"invalid --host {args.host!r}: the emulator listens only on 127.0.0.1 "
             "(use 127.0.0.1 or localhost)"
         )
+    if not 0 <= args.latency_ms <= 10_000:
+        parser.error(f"invalid --latency-ms {args.latency_ms}: expected 0 to 10000")
     if not 0 <= args.port <= 65535:
         parser.error(f"invalid --port {args.port}: expected 0 to 65535")
     return args
@@ -124,6 +133,20 @@ def fix_s3_xml_roots():
     serialize.S3Serializer._serialize_body = serialize_body
 
 
+def add_latency(milliseconds):
+    """Delay every response of the emulator by a fixed time, as a region's
+    round trip would. Requests are served on threads, so delays overlap."""
+    from moto.moto_server import werkzeug_app
+
+    original = werkzeug_app.DomainDispatcherApplication.__call__
+
+    def delayed(self, environ, start_response):
+        time.sleep(milliseconds / 1000)
+        return original(self, environ, start_response)
+
+    werkzeug_app.DomainDispatcherApplication.__call__ = delayed
+
+
 def start_server(port):
     """Start moto in a background thread and return the server and its bound port."""
     # Imported here so that `--help` and argument errors do not pay for importing moto.
@@ -182,6 +205,8 @@ def main(argv=None):
         logging.getLogger("werkzeug").setLevel(logging.WARNING)
 
     check_port_free(args.port)
+    if args.latency_ms:
+        add_latency(args.latency_ms)
     server, port = start_server(args.port)
     wait_until_answering(port)
     print(f"ready http://{BIND_ADDRESS}:{port}", flush=True)

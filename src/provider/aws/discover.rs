@@ -31,9 +31,29 @@ pub struct Discovered {
 }
 
 pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, AwsError> {
-    let scope = format!("blueprint {blueprint}");
-    let mut found = Discovered::default();
+    let (tagged, roles) = tokio::try_join!(tagged_resources(clients, blueprint), roles_on_path(clients, blueprint))?;
+    let mut found = Discovered { roles, ..Discovered::default() };
+    for (arn, tags) in tagged {
+        let Some(address) = tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)) else {
+            tracing::warn!(arn, "resource carries the blueprint tag but no valid {TAG_ADDRESS} tag; ignored");
+            continue;
+        };
+        let kind_in_arn = arn.split(':').nth(2).unwrap_or_default();
+        match (address.kind, kind_in_arn) {
+            (Kind::Key, "kms") => found.keys.entry(address).or_default().push(Tagged { arn, tags }),
+            (Kind::Bucket, "s3") => {
+                let name = arn.rsplit(':').next().unwrap_or_default().to_string();
+                found.buckets.entry(address).or_default().push((name, Tagged { arn, tags }));
+            }
+            _ => tracing::warn!(arn, %address, "tagged resource does not match the kind of its address; ignored"),
+        }
+    }
+    Ok(found)
+}
 
+/// Buckets and keys tagged for the blueprint, with all their tags.
+async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(String, BTreeMap<String, String>)>, AwsError> {
+    let scope = format!("blueprint {blueprint}");
     let filter = TagFilter::builder().key(TAG_BLUEPRINT).values(blueprint).build();
     let mut pages = clients
         .tagging
@@ -43,33 +63,28 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
         .resource_type_filters("kms:key")
         .into_paginator()
         .send();
+    let mut resources = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("tag:GetResources", &scope, e))?;
         for mapping in page.resource_tag_mapping_list() {
             let Some(arn) = mapping.resource_arn() else { continue };
-            let tags: BTreeMap<String, String> = mapping.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
-            let Some(address) = tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)) else {
-                tracing::warn!(arn, "resource carries the blueprint tag but no valid {TAG_ADDRESS} tag; ignored");
-                continue;
-            };
-            let tagged = Tagged { arn: arn.to_string(), tags };
-            match (address.kind, arn.split(':').nth(2)) {
-                (Kind::Key, Some("kms")) => found.keys.entry(address).or_default().push(tagged),
-                (Kind::Bucket, Some("s3")) => {
-                    let name = arn.rsplit(':').next().unwrap_or_default().to_string();
-                    found.buckets.entry(address).or_default().push((name, tagged));
-                }
-                _ => tracing::warn!(arn, %address, "tagged resource does not match the kind of its address; ignored"),
-            }
+            let tags = mapping.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+            resources.push((arn.to_string(), tags));
         }
     }
+    Ok(resources)
+}
 
+/// Names of the roles under the blueprint's IAM path.
+async fn roles_on_path(clients: &Clients, blueprint: &str) -> Result<Vec<String>, AwsError> {
+    let scope = format!("blueprint {blueprint}");
     let path = role_path(blueprint);
     let mut pages = clients.iam.list_roles().path_prefix(&path).into_paginator().send();
+    let mut names = Vec::new();
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("iam:ListRoles", &scope, e))?;
         // PathPrefix matches any path that starts with it; keep the exact path only.
-        found.roles.extend(page.roles().iter().filter(|r| r.path() == path).map(|r| r.role_name().to_string()));
+        names.extend(page.roles().iter().filter(|r| r.path() == path).map(|r| r.role_name().to_string()));
     }
-    Ok(found)
+    Ok(names)
 }

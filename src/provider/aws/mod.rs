@@ -173,18 +173,40 @@ impl AwsProvider {
 
     /// Reads the live account and computes the plan. Makes no writes.
     pub async fn plan(&self) -> Result<Snapshot, PlanError> {
+        // The account check comes first: nothing is read from a wrong account.
         let identity = self.check_account().await?;
-        let (admin_principal, principal_warning) = self.admin_principal(&identity).await?;
         let bp = &*self.blueprint;
-        let found = discover::discover(&self.clients, &bp.name).await?;
+        let (principal, found) = tokio::try_join!(self.admin_principal(&identity), async {
+            Ok(discover::discover(&self.clients, &bp.name).await?)
+        })?;
+        let (admin_principal, principal_warning) = principal;
 
-        // Keys first: their ARNs go into bucket and role documents.
-        let key_reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = found
-            .keys
-            .iter()
-            .flat_map(|(address, keys)| keys.iter().map(move |k| key::read(&self.clients, address, &k.arn, k.tags.clone()).boxed()))
-            .collect();
-        let keys = self.run_reads(key_reads).await?;
+        // Every resource is read in one pool: reads need no ARN of another
+        // resource, only the desired state does.
+        let mut reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = Vec::new();
+        for (address, keys) in &found.keys {
+            reads.extend(keys.iter().map(|k| key::read(&self.clients, address, &k.arn, k.tags.clone()).boxed()));
+        }
+        for (address, buckets) in &found.buckets {
+            for (name, tagged) in buckets {
+                let keeps_name = bp.bucket(address).is_some_and(|b| &b.name == name);
+                reads.push(bucket::read(&self.clients, address, name, tagged.tags.clone(), !keeps_name).boxed());
+            }
+        }
+        for name in &found.roles {
+            reads.push(
+                async move {
+                    // The real address comes from the role's tag once it is read;
+                    // until then, errors name the role by its IAM name.
+                    let scope = Address::new(Kind::Role, name.as_str());
+                    Ok(role::read(&self.clients, &scope, name).await?.and_then(readdress))
+                }
+                .boxed(),
+            );
+        }
+        let (keys, others): (Vec<Observed>, Vec<Observed>) =
+            self.run_reads(reads).await?.into_iter().partition(|o| o.address.kind == Kind::Key);
+
         let mut observed: BTreeMap<Address, Observed> = BTreeMap::new();
         for key in keys {
             let pending = is_pending_deletion(&key);
@@ -205,36 +227,7 @@ impl AwsProvider {
             }
             observed.insert(key.address.clone(), key);
         }
-        let ctx = Context {
-            account: bp.account.clone(),
-            region: bp.region.clone(),
-            partition: partition(&bp.region).into(),
-            blueprint: bp.name.clone(),
-            admin_principal,
-            key_arns: observed.values().map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
-            created_roles: Default::default(),
-            propagation: self.propagation,
-        };
-
-        let mut reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = Vec::new();
-        for (address, buckets) in &found.buckets {
-            for (name, tagged) in buckets {
-                let keeps_name = bp.bucket(address).is_some_and(|b| &b.name == name);
-                reads.push(bucket::read(&self.clients, address, name, tagged.tags.clone(), !keeps_name).boxed());
-            }
-        }
-        for name in &found.roles {
-            reads.push(
-                async move {
-                    // The real address comes from the role's tag once it is read;
-                    // until then, errors name the role by its IAM name.
-                    let scope = Address::new(Kind::Role, name.as_str());
-                    Ok(role::read(&self.clients, &scope, name).await?.and_then(readdress))
-                }
-                .boxed(),
-            );
-        }
-        for item in self.run_reads(reads).await? {
+        for item in others {
             if let Some(other) = observed.get(&item.address) {
                 return Err(PlanError::Conflict(format!(
                     "{}: two resources carry this address ({} and {}); remove the hipcloud tags from the one that is not managed",
@@ -243,6 +236,16 @@ impl AwsProvider {
             }
             observed.insert(item.address.clone(), item);
         }
+        let ctx = Context {
+            account: bp.account.clone(),
+            region: bp.region.clone(),
+            partition: partition(&bp.region).into(),
+            blueprint: bp.name.clone(),
+            admin_principal,
+            key_arns: observed.values().filter(|o| o.address.kind == Kind::Key).map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
+            created_roles: Default::default(),
+            propagation: self.propagation,
+        };
 
         let desired = self.desired_all(&ctx);
         self.check_names_free(&desired, &observed, &ctx).await?;

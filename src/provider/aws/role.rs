@@ -43,34 +43,42 @@ pub fn desired(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context, tags: BTre
 /// Reads a role by name: 3 calls plus one per inline policy.
 pub async fn read(clients: &Clients, address: &Address, name: &str) -> Result<Option<Observed>, AwsError> {
     let iam = &clients.iam;
-    let role = iam.get_role().role_name(name).send().await.map_err(|e| classify("iam:GetRole", address, e)).or_absent()?;
-    let Some(role) = role.and_then(|r| r.role) else { return Ok(None) };
-    let (inline_names, attached) = tokio::try_join!(
+    // The role, its inline policies and its attached policies are read at once,
+    // so a role costs two round trips: the inline documents need their names.
+    let (role, inline, attached) = tokio::try_join!(
+        async { iam.get_role().role_name(name).send().await.map_err(|e| classify("iam:GetRole", address, e)).or_absent() },
         async {
             let mut names = Vec::new();
             let mut pages = iam.list_role_policies().role_name(name).into_paginator().send();
             while let Some(page) = pages.next().await {
-                names.extend(page.map_err(|e| classify("iam:ListRolePolicies", address, e))?.policy_names);
+                match page.map_err(|e| classify("iam:ListRolePolicies", address, e)).or_absent()? {
+                    Some(page) => names.extend(page.policy_names),
+                    None => return Ok(None),
+                }
             }
-            Ok::<_, AwsError>(names)
+            let documents = futures::future::try_join_all(names.iter().map(|policy_name| async move {
+                let output = iam.get_role_policy().role_name(name).policy_name(policy_name).send().await.map_err(|e| classify("iam:GetRolePolicy", address, e))?;
+                let document = parse_document("iam:GetRolePolicy", address, &output.policy_document)?;
+                Ok::<_, AwsError>((format!("{INLINE_PREFIX}{policy_name}"), FieldValue::Policy(document)))
+            }))
+            .await?;
+            Ok::<_, AwsError>(Some(documents))
         },
         async {
             let mut arns = Vec::new();
             let mut pages = iam.list_attached_role_policies().role_name(name).into_paginator().send();
             while let Some(page) = pages.next().await {
-                let page = page.map_err(|e| classify("iam:ListAttachedRolePolicies", address, e))?;
-                arns.extend(page.attached_policies().iter().filter_map(|p| p.policy_arn().map(str::to_string)));
+                match page.map_err(|e| classify("iam:ListAttachedRolePolicies", address, e)).or_absent()? {
+                    Some(page) => arns.extend(page.attached_policies().iter().filter_map(|p| p.policy_arn().map(str::to_string))),
+                    None => return Ok(None),
+                }
             }
             arns.sort();
-            Ok::<_, AwsError>(arns)
+            Ok::<_, AwsError>(Some(arns))
         },
     )?;
-    let inline = futures::future::try_join_all(inline_names.iter().map(|policy_name| async move {
-        let output = iam.get_role_policy().role_name(name).policy_name(policy_name).send().await.map_err(|e| classify("iam:GetRolePolicy", address, e))?;
-        let document = parse_document("iam:GetRolePolicy", address, &output.policy_document)?;
-        Ok::<_, AwsError>((format!("{INLINE_PREFIX}{policy_name}"), FieldValue::Policy(document)))
-    }))
-    .await?;
+    // A role deleted while it was being read is absent.
+    let (Some(role), Some(inline), Some(attached)) = (role.and_then(|r| r.role), inline, attached) else { return Ok(None) };
 
     let trust = parse_document("iam:GetRole", address, role.assume_role_policy_document().unwrap_or("{}"))?;
     let tags: BTreeMap<String, String> = role.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
