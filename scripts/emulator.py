@@ -133,6 +133,24 @@ def fix_s3_xml_roots():
     serialize.S3Serializer._serialize_body = serialize_body
 
 
+def fix_glue_connection_type():
+    """Make moto's GetConnection return ConnectionType, as AWS Glue does.
+
+    moto 5.2.5 stores the type but leaves it out of the response, so every
+    connection would read back as having no type.
+    """
+    from moto.glue import models
+
+    original = models.FakeConnection.as_dict
+
+    def as_dict(self, hide_password=False):
+        result = original(self, hide_password=hide_password)
+        result.setdefault("ConnectionType", self.connection_input.get("ConnectionType"))
+        return result
+
+    models.FakeConnection.as_dict = as_dict
+
+
 def add_latency(milliseconds):
     """Delay every response of the emulator by a fixed time, as a region's
     round trip would. Requests are served on threads, so delays overlap."""
@@ -153,6 +171,7 @@ def start_server(port):
     from moto.server import ThreadedMotoServer
 
     fix_s3_xml_roots()
+    fix_glue_connection_type()
 
     server = ThreadedMotoServer(ip_address=BIND_ADDRESS, port=port, verbose=False)
     starter = threading.Thread(target=server.start, daemon=True)

@@ -12,10 +12,11 @@ pub enum Kind {
     Key,
     Bucket,
     Role,
+    GlueConnection,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 3] = [Kind::Key, Kind::Bucket, Kind::Role];
+    pub const ALL: [Kind; 4] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection];
 
     /// The table name of the kind in a blueprint and the first part of an address.
     pub fn as_str(self) -> &'static str {
@@ -23,6 +24,7 @@ impl Kind {
             Kind::Key => "key",
             Kind::Bucket => "bucket",
             Kind::Role => "role",
+            Kind::GlueConnection => "glue_connection",
         }
     }
 

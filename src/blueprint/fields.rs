@@ -69,6 +69,10 @@ impl<'a> Fields<'a> {
         self.table.get(name)
     }
 
+    pub fn entry(&self, name: &str) -> Option<(&'a super::node::Key, &'a Node)> {
+        self.table.get_entry(name)
+    }
+
     fn wrong_type(&self, name: &str, node: &Node, expected: &str, d: &mut Diagnostics) {
         d.error(
             &node.span,

@@ -11,7 +11,7 @@ use super::rules;
 use super::spec::*;
 use crate::address::{is_valid_name, Address, Kind};
 
-const TOP_LEVEL: &[&str] = &["blueprint", "network", "key", "bucket", "role", "env"];
+const TOP_LEVEL: &[&str] = &["blueprint", "network", "key", "bucket", "role", "glue_connection", "env"];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
 const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints"];
 const KEY_FIELDS: &[&str] = &["description", "deletion_window_days", "administrators", "protect", "tags"];
@@ -21,7 +21,7 @@ const ROLE_FIELDS: &[&str] =
     &["name", "description", "assumed_by", "grants", "max_session_hours", "permissions_boundary", "tags"];
 const TRUST_FIELDS: &[&str] = &["services", "accounts", "principals", "saml_providers", "oidc_providers"];
 const OIDC_FIELDS: &[&str] = &["provider", "audience", "subjects"];
-const GRANT_FIELDS: &[&str] = &["read", "write", "list", "decrypt", "encrypt", "prefixes", "via"];
+const GRANT_FIELDS: &[&str] = &["read", "write", "list", "decrypt", "encrypt", "use", "prefixes", "via"];
 
 /// Loads and validates a blueprint. `env` selects `[env.NAME]` overrides.
 pub fn load(source: Source, env: Option<&str>) -> Result<Blueprint, (Source, Diagnostics)> {
@@ -89,6 +89,8 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
     let keys = reader.resources(&top, Kind::Key, |r, name, fields, span| r.key(name, fields, span));
     let buckets = reader.resources(&top, Kind::Bucket, |r, name, fields, span| r.bucket(&header.0, name, fields, span));
     let roles = reader.resources(&top, Kind::Role, |r, name, fields, span| r.role(&header.0, name, fields, span));
+    let connections =
+        reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| r.glue_connection(&header.0, &header.2, name, fields, span));
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -104,9 +106,10 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         keys: keys.iter().map(|(k, _)| k.clone()).collect(),
         buckets: buckets.iter().map(|(b, _)| b.clone()).collect(),
         roles: roles.iter().map(|(r, _)| r.clone()).collect(),
+        glue_connections: connections.iter().map(|(c, _)| c.clone()).collect(),
         spans,
     };
-    let references = References { keys: &keys, buckets: &buckets, roles: &roles };
+    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -130,12 +133,12 @@ fn check_env_names(envs: Option<&Node>, d: &mut Diagnostics) {
 type Header = (String, String, String, Option<String>, BTreeMap<String, String>);
 
 /// Where each reference field points, kept with spans for reference checks.
-struct Refs {
-    fields: Vec<(&'static str, Spanned<String>, Kind)>,
+pub(super) struct Refs {
+    pub(super) fields: Vec<(&'static str, Spanned<String>, Kind)>,
 }
 
-struct Reader<'d> {
-    d: &'d mut Diagnostics,
+pub(super) struct Reader<'d> {
+    pub(super) d: &'d mut Diagnostics,
     spans: BTreeMap<Address, Range<usize>>,
     whole_file: Range<usize>,
 }
@@ -203,6 +206,7 @@ impl Reader<'_> {
                 Kind::Key => KEY_FIELDS,
                 Kind::Bucket => BUCKET_FIELDS,
                 Kind::Role => ROLE_FIELDS,
+                Kind::GlueConnection => super::glue::FIELDS,
             };
             self.spans.insert(address.clone(), key.span.clone());
             let fields = Fields::new(body, address.to_string(), known, self.d);
@@ -402,8 +406,8 @@ impl Reader<'_> {
             let Some(target) = g.string(permission.name(), self.d) else { continue };
             refs.fields.push(("grants", target.clone(), permission.target_kind()));
             let prefixes = g.string_list("prefixes", self.d).unwrap_or_default();
-            if permission.target_kind() == Kind::Key && !prefixes.is_empty() {
-                self.d.error(&prefixes[0].span, format!("{context}: `prefixes` applies to bucket grants only"), "remove `prefixes` from the key grant");
+            if permission.target_kind() != Kind::Bucket && !prefixes.is_empty() {
+                self.d.error(&prefixes[0].span, format!("{context}: `prefixes` applies to bucket grants only"), format!("remove `prefixes` from the {} grant", permission.name()));
             }
             for prefix in &prefixes {
                 self.check(&Some(prefix.clone()), &format!("{context}.grants"), "prefixes", rules::key_prefix);
@@ -413,9 +417,9 @@ impl Reader<'_> {
                 if via.is_empty() && permission.target_kind() == Kind::Key {
                     self.d.error(&item.span, format!("{context}.grants: `via` is empty"), "name the services that may use the key, such as via = [\"s3\"], or drop `via` for the default [\"s3\"]");
                 }
-                if permission.target_kind() == Kind::Bucket {
+                if permission.target_kind() != Kind::Key {
                     if let Some(first) = via.first() {
-                        self.d.error(&first.span, format!("{context}: `via` applies to key grants only"), "remove `via` from the bucket grant");
+                        self.d.error(&first.span, format!("{context}: `via` applies to key grants only"), format!("remove `via` from the {} grant", permission.name()));
                     }
                 }
                 for service in via {
@@ -435,7 +439,7 @@ impl Reader<'_> {
         grants
     }
 
-    fn tags(&mut self, f: &Fields) -> BTreeMap<String, String> {
+    pub(super) fn tags(&mut self, f: &Fields) -> BTreeMap<String, String> {
         let map = f.string_map("tags", self.d);
         let mut tags = BTreeMap::new();
         for (key, value) in map {
@@ -447,7 +451,7 @@ impl Reader<'_> {
         tags
     }
 
-    fn check(&mut self, value: &Option<Spanned<String>>, context: &str, field: &str, rule: impl Fn(&str) -> Result<(), rules::Invalid>) {
+    pub(super) fn check(&mut self, value: &Option<Spanned<String>>, context: &str, field: &str, rule: impl Fn(&str) -> Result<(), rules::Invalid>) {
         if let Some(value) = value {
             if let Err((problem, hint)) = rule(&value.value) {
                 self.d.error(&value.span, format!("{context}: field `{field}`: {problem}"), hint);
@@ -462,6 +466,7 @@ struct References<'a> {
     keys: &'a [(KeySpec, Refs)],
     buckets: &'a [(BucketSpec, Refs)],
     roles: &'a [(RoleSpec, Refs)],
+    connections: &'a [(GlueConnectionSpec, Refs)],
 }
 
 impl References<'_> {
@@ -503,6 +508,13 @@ impl References<'_> {
             if let Some(first) = seen.insert(bucket.name.clone(), &bucket.address) {
                 let span = blueprint.spans.get(&bucket.address).cloned().unwrap_or(0..0);
                 d.error(&span, format!("{}: bucket name {:?} is already used by {first}", bucket.address, bucket.name), "give each bucket its own `name`");
+            }
+        }
+        let mut seen: BTreeMap<String, &Address> = BTreeMap::new();
+        for (connection, _) in self.connections {
+            if let Some(first) = seen.insert(connection.name.clone(), &connection.address) {
+                let span = blueprint.spans.get(&connection.address).cloned().unwrap_or(0..0);
+                d.error(&span, format!("{}: Glue connection name {:?} is already used by {first}", connection.address, connection.name), "give each connection its own `name`");
             }
         }
         let mut seen: BTreeMap<String, &Address> = BTreeMap::new();

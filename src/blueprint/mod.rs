@@ -3,6 +3,7 @@
 
 pub mod diagnostic;
 mod fields;
+mod glue;
 mod load;
 pub mod node;
 pub mod rules;

@@ -57,6 +57,18 @@ pub fn role_name(name: &str) -> Result<(), Invalid> {
     }
 }
 
+/// Glue connection names: 1 to 255 characters without control characters; hipcloud
+/// also keeps them to letters, digits, hyphens and underscores, so they read the
+/// same in ARNs and logs.
+pub fn glue_connection_name(name: &str) -> Result<(), Invalid> {
+    let valid = (1..=255).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid Glue connection name {name:?}"), "use letters, digits, hyphens and underscores")
+    }
+}
+
 /// A blueprint name goes into role paths, key aliases, tags and bucket names.
 pub fn blueprint_name(name: &str) -> Result<(), Invalid> {
     let valid = (3..=32).contains(&name.len())
@@ -215,6 +227,91 @@ pub fn key_prefix(prefix: &str) -> Result<(), Invalid> {
     Ok(())
 }
 
+/// An EC2 resource id such as `subnet-0a1b2c3d` or `sg-0a1b2c3d4e5f67890`: the
+/// prefix, then 8 or 17 lower-case hexadecimal digits.
+fn ec2_id(id: &str, prefix: &str, what: &str) -> Result<(), Invalid> {
+    let hex = id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-')).unwrap_or("");
+    if (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
+        return Ok(());
+    }
+    invalid(
+        format!("{id:?} is not a {what} id"),
+        format!("write the id, such as \"{prefix}-0a1b2c3d4e5f67890\", not a name; the console and `aws ec2 describe-{what}s` show it", what = what.replace(' ', "-")),
+    )
+}
+
+pub fn subnet_id(id: &str) -> Result<(), Invalid> {
+    ec2_id(id, "subnet", "subnet")
+}
+
+pub fn security_group_id(id: &str) -> Result<(), Invalid> {
+    ec2_id(id, "sg", "security group")
+}
+
+/// An availability zone name such as `us-east-1a`, in the blueprint's region.
+pub fn availability_zone(zone: &str, region: &str) -> Result<(), Invalid> {
+    let letter = zone.strip_prefix(region).unwrap_or("");
+    if letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase()) {
+        Ok(())
+    } else {
+        invalid(format!("invalid availability zone {zone:?} for region {region}"), format!("write a zone of the blueprint's region, such as \"{region}a\""))
+    }
+}
+
+/// A Secrets Manager secret ARN (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`).
+pub fn secret_arn(arn: &str) -> Result<(), Invalid> {
+    let parts: Vec<&str> = arn.splitn(7, ':').collect();
+    let valid = parts.len() == 7
+        && parts[0] == "arn"
+        && parts[2] == "secretsmanager"
+        && region(parts[3]).is_ok()
+        && account_id(parts[4]).is_ok()
+        && parts[5] == "secret"
+        && !parts[6].is_empty()
+        && !arn.contains('*');
+    if valid {
+        Ok(())
+    } else {
+        invalid(
+            format!("invalid Secrets Manager secret ARN {arn:?}"),
+            "write the secret's full ARN, such as \"arn:aws:secretsmanager:us-east-1:123456789012:secret:clinical-db-AbCdEf\"",
+        )
+    }
+}
+
+/// A database host name or IP address, without a scheme, port or path.
+pub fn host(host: &str) -> Result<(), Invalid> {
+    let valid = !host.is_empty()
+        && host.len() <= 253
+        && host.chars().all(|c| c.is_ascii_alphanumeric() || c == '.' || c == '-')
+        && !host.starts_with(['.', '-'])
+        && !host.ends_with(['.', '-']);
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid host {host:?}"), "write the database's host name or IP address only, such as \"ehr-db.hospital.internal\"; hipcloud builds the JDBC URL")
+    }
+}
+
+/// A database or Oracle service name for a JDBC URL.
+pub fn database_name(name: &str) -> Result<(), Invalid> {
+    let valid = !name.is_empty() && name.len() <= 128 && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.$".contains(c));
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid database name {name:?}"), "use letters, digits and _ - . $ only")
+    }
+}
+
+/// An S3 object URL such as `s3://bucket/path/ca.pem`.
+pub fn s3_object_url(url: &str) -> Result<(), Invalid> {
+    let rest = url.strip_prefix("s3://").unwrap_or("");
+    match rest.split_once('/') {
+        Some((bucket, key)) if bucket_name(bucket).is_ok() && !key.is_empty() => Ok(()),
+        _ => invalid(format!("invalid S3 object URL {url:?}"), "write the certificate's location, such as \"s3://pki-bucket/hospital-root-ca.pem\""),
+    }
+}
+
 /// Tag keys under `hipcloud:` and `aws:` are reserved.
 pub fn tag_key(key: &str) -> Result<(), Invalid> {
     let lower = key.to_ascii_lowercase();
@@ -264,6 +361,29 @@ mod tests {
         assert!(iam_principal_arn("arn:aws:s3:::bucket").is_err());
         assert!(iam_arn("arn:aws:iam::aws:policy/ReadOnlyAccess", "policy").is_ok());
         assert!(iam_arn("arn:aws:iam::123456789012:saml-provider/okta", "saml-provider").is_ok());
+    }
+
+    #[test]
+    fn ec2_ids_reject_names() {
+        assert!(subnet_id("subnet-0a1b2c3d").is_ok());
+        assert!(subnet_id("subnet-0a1b2c3d4e5f67890").is_ok());
+        assert!(security_group_id("sg-0a1b2c3d4e5f67890").is_ok());
+        for bad in ["private-subnet-a", "subnet-XYZ", "subnet-0a1b2c3", "sg-0a1b2c3d"] {
+            assert!(subnet_id(bad).is_err(), "{bad}");
+        }
+        assert!(security_group_id("glue-jobs").is_err());
+    }
+
+    #[test]
+    fn glue_values_are_checked() {
+        assert!(secret_arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf").is_ok());
+        assert!(secret_arn("db-credentials").is_err());
+        assert!(availability_zone("us-east-1a", "us-east-1").is_ok());
+        assert!(availability_zone("eu-west-1a", "us-east-1").is_err());
+        assert!(host("ehr-db.hospital.internal").is_ok());
+        assert!(host("jdbc:postgresql://db:5432").is_err());
+        assert!(s3_object_url("s3://pki-bucket/root.pem").is_ok());
+        assert!(s3_object_url("https://example.org/root.pem").is_err());
     }
 
     #[test]

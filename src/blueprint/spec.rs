@@ -26,6 +26,7 @@ pub struct Blueprint {
     pub keys: Vec<KeySpec>,
     pub buckets: Vec<BucketSpec>,
     pub roles: Vec<RoleSpec>,
+    pub glue_connections: Vec<GlueConnectionSpec>,
     /// Where each resource's table starts, for errors found after loading.
     pub spans: BTreeMap<Address, Range<usize>>,
 }
@@ -152,6 +153,61 @@ pub struct OidcTrust {
     pub subjects: Vec<String>,
 }
 
+/// A JDBC connection from AWS Glue to an on-premises database. SSL is always
+/// enforced and credentials come only from a Secrets Manager secret.
+#[derive(Clone, Debug)]
+pub struct GlueConnectionSpec {
+    pub address: Address,
+    pub name: String,
+    pub description: String,
+    pub engine: DatabaseEngine,
+    pub host: String,
+    pub port: i64,
+    pub database: String,
+    /// The ARN of the Secrets Manager secret with the username and password.
+    pub secret: String,
+    pub subnet_id: String,
+    pub security_group_ids: Vec<String>,
+    pub availability_zone: String,
+    /// S3 URL of the root certificate of a private CA (`CUSTOM_JDBC_CERT`).
+    pub custom_ca_certificate: Option<String>,
+    /// The name the server certificate must match (`CUSTOM_JDBC_CERT_STRING`).
+    pub certificate_name_match: Option<String>,
+    pub tags: BTreeMap<String, String>,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum DatabaseEngine {
+    PostgreSql,
+    SqlServer,
+    Oracle,
+    MySql,
+}
+
+impl DatabaseEngine {
+    pub const ALL: [DatabaseEngine; 4] =
+        [DatabaseEngine::PostgreSql, DatabaseEngine::SqlServer, DatabaseEngine::Oracle, DatabaseEngine::MySql];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            DatabaseEngine::PostgreSql => "postgresql",
+            DatabaseEngine::SqlServer => "sqlserver",
+            DatabaseEngine::Oracle => "oracle",
+            DatabaseEngine::MySql => "mysql",
+        }
+    }
+
+    /// Builds the JDBC URL in the form AWS Glue documents for the engine.
+    pub fn jdbc_url(self, host: &str, port: i64, database: &str) -> String {
+        match self {
+            DatabaseEngine::PostgreSql => format!("jdbc:postgresql://{host}:{port}/{database}"),
+            DatabaseEngine::MySql => format!("jdbc:mysql://{host}:{port}/{database}"),
+            DatabaseEngine::SqlServer => format!("jdbc:sqlserver://{host}:{port};databaseName={database}"),
+            DatabaseEngine::Oracle => format!("jdbc:oracle:thin://@{host}:{port}/{database}"),
+        }
+    }
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Permission {
     Read,
@@ -159,11 +215,13 @@ pub enum Permission {
     List,
     Decrypt,
     Encrypt,
+    /// Use a Glue connection (`glue:GetConnection`).
+    Use,
 }
 
 impl Permission {
-    pub const ALL: [Permission; 5] =
-        [Permission::Read, Permission::Write, Permission::List, Permission::Decrypt, Permission::Encrypt];
+    pub const ALL: [Permission; 6] =
+        [Permission::Read, Permission::Write, Permission::List, Permission::Decrypt, Permission::Encrypt, Permission::Use];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -172,6 +230,7 @@ impl Permission {
             Permission::List => "list",
             Permission::Decrypt => "decrypt",
             Permission::Encrypt => "encrypt",
+            Permission::Use => "use",
         }
     }
 
@@ -180,6 +239,7 @@ impl Permission {
         match self {
             Permission::Read | Permission::Write | Permission::List => Kind::Bucket,
             Permission::Decrypt | Permission::Encrypt => Kind::Key,
+            Permission::Use => Kind::GlueConnection,
         }
     }
 }
@@ -210,12 +270,17 @@ impl Blueprint {
         self.roles.iter().find(|r| &r.address == address)
     }
 
-    /// Every declared address, keys first, then buckets, then roles.
+    pub fn glue_connection(&self, address: &Address) -> Option<&GlueConnectionSpec> {
+        self.glue_connections.iter().find(|c| &c.address == address)
+    }
+
+    /// Lists every declared address: keys, buckets, roles, then Glue connections.
     pub fn addresses(&self) -> Vec<Address> {
         let keys = self.keys.iter().map(|k| k.address.clone());
         let buckets = self.buckets.iter().map(|b| b.address.clone());
         let roles = self.roles.iter().map(|r| r.address.clone());
-        keys.chain(buckets).chain(roles).collect()
+        let connections = self.glue_connections.iter().map(|c| c.address.clone());
+        keys.chain(buckets).chain(roles).chain(connections).collect()
     }
 
     pub fn location(&self, address: &Address) -> String {

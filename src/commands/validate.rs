@@ -23,12 +23,13 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
         }
     }
     println!(
-        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s).",
+        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s), {} Glue connection(s).",
         args.blueprint.display(),
         checked.join(", "),
         base.keys.len(),
         base.buckets.len(),
-        base.roles.len()
+        base.roles.len(),
+        base.glue_connections.len()
     );
     EXIT_OK
 }

@@ -39,7 +39,7 @@ async fn plan_apply_replan_exit_codes() {
 
     let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
     assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 8 created, 0 updated, 0 replaced, 0 deleted."));
+    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 9 created, 0 updated, 0 replaced, 0 deleted."));
 
     let replan = hipcloud(&["plan", &path, "--detailed-exitcode", "-v"], &env);
     assert_eq!(replan.status.code(), Some(0), "{}", String::from_utf8_lossy(&replan.stderr));
@@ -128,5 +128,51 @@ async fn apply_as_other_principal_is_rejected() {
 
     let after = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
     assert_eq!(after.status.code(), Some(2), "the account is unchanged, so everything is still to create");
-    assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 8 to create"));
+    assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 9 to create"));
+}
+
+#[test]
+fn invalid_glue_connection_is_rejected() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+
+[glue_connection.cdw]
+engine = "postgres"
+host = "jdbc:postgresql://cdw:5432"
+port = 70000
+database = "clinical"
+secret = "cdw-credentials"
+username = "svc_reader"
+password = "correct horse battery staple"
+skip_certificate_validation = true
+subnet_id = "private-subnet-a"
+security_group_ids = ["glue-jobs"]
+availability_zone = "eu-west-1a"
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = [
+        "glue_connection.cdw: field `engine`: unknown engine \"postgres\"",
+        "supported engines: postgresql, sqlserver, oracle, mysql",
+        "glue_connection.cdw: field `host`: invalid host",
+        "glue_connection.cdw: field `port` is 70000, outside 1 to 65535",
+        "glue_connection.cdw: field `secret`: invalid Secrets Manager secret ARN",
+        "glue_connection.cdw: field `username` would store a secret",
+        "glue_connection.cdw: field `password` would store a secret",
+        "hint: store credentials in AWS Secrets Manager",
+        "glue_connection.cdw: field `skip_certificate_validation` is not allowed",
+        "glue_connection.cdw: field `subnet_id`: \"private-subnet-a\" is not a subnet id",
+        "glue_connection.cdw: field `security_group_ids`: \"glue-jobs\" is not a security group id",
+        "glue_connection.cdw: field `availability_zone`: invalid availability zone \"eu-west-1a\" for region us-east-1",
+    ];
+    for fragment in expected {
+        assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
+    }
+    assert!(!stderr.contains("correct horse"), "a password must never be echoed:\n{stderr}");
+    assert!(!stderr.contains("svc_reader"), "a username must never be echoed:\n{stderr}");
 }

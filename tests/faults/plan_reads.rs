@@ -1,11 +1,6 @@
 //! A plan's reads under faults. Throttling and 5xx are retried. A read that
 //! still fails, or is denied, fails the plan and is never taken as "absent".
 
-use std::sync::Arc;
-use std::time::Duration;
-
-use aws_sdk_resourcegroupstagging::operation::get_resources::GetResourcesOutput;
-use aws_sdk_resourcegroupstagging::types::{ResourceTagMapping, Tag};
 use aws_sdk_s3::operation::get_bucket_encryption::GetBucketEncryptionOutput;
 use aws_sdk_s3::operation::get_bucket_lifecycle_configuration::GetBucketLifecycleConfigurationOutput;
 use aws_sdk_s3::operation::get_bucket_logging::GetBucketLoggingOutput;
@@ -14,12 +9,10 @@ use aws_sdk_s3::operation::get_bucket_policy::GetBucketPolicyOutput;
 use aws_sdk_s3::operation::get_bucket_versioning::GetBucketVersioningOutput;
 use aws_sdk_s3::operation::get_public_access_block::GetPublicAccessBlockOutput;
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
-use aws_sdk_sts::operation::get_caller_identity::GetCallerIdentityOutput;
-use aws_smithy_async::rt::sleep::TokioSleep;
-use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
-use aws_smithy_types::body::SdkBody;
-use hipcloud::blueprint::{self, Source};
-use hipcloud::provider::aws::{AwsProvider, CallCounter, Clients, ErrorKind, PlanError};
+use aws_smithy_mocks::{mock, Rule};
+use hipcloud::provider::aws::{AwsProvider, ErrorKind, PlanError};
+
+use crate::support;
 
 const BLUEPRINT: &str = r#"
 [blueprint]
@@ -32,50 +25,8 @@ name = "lab-logs"
 purpose = "access-logs"
 "#;
 
-fn retry() -> aws_sdk_s3::config::retry::RetryConfig {
-    aws_sdk_s3::config::retry::RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(1))
-}
-
-fn error_response(status: u16, code: &str) -> aws_smithy_runtime_api::http::Response {
-    let body = format!("<Error><Code>{code}</Code><Message>{code} for this test</Message><RequestId>test-request</RequestId></Error>");
-    aws_smithy_runtime_api::http::Response::new(status.try_into().unwrap(), SdkBody::from(body))
-}
-
-/// The provider with every client mocked: the bucket `lab-logs` is discovered,
-/// and `s3_rules` return its reads.
 fn provider(s3_rules: &[&Rule]) -> AwsProvider {
-    let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
-        .then_output(|| GetCallerIdentityOutput::builder().account("123456789012").arn("arn:aws:iam::123456789012:user/admin").build());
-    let tagged = mock!(aws_sdk_resourcegroupstagging::Client::get_resources).then_output(|| {
-        let tag = |k: &str, v: &str| Tag::builder().key(k).value(v).build().unwrap();
-        GetResourcesOutput::builder()
-            .resource_tag_mapping_list(
-                ResourceTagMapping::builder()
-                    .resource_arn("arn:aws:s3:::lab-logs")
-                    .tags(tag("hipcloud:blueprint", "lab"))
-                    .tags(tag("hipcloud:address", "bucket.logs"))
-                    .build(),
-            )
-            .build()
-    });
-    let roles = mock!(aws_sdk_iam::Client::list_roles).then_output(|| aws_sdk_iam::operation::list_roles::ListRolesOutput::builder().set_roles(Some(vec![])).build().unwrap());
-
-    let calls = CallCounter::default();
-    let s3 = mock_client!(aws_sdk_s3, RuleMode::MatchAny, s3_rules, |c| c
-        .retry_config(retry())
-        .sleep_impl(TokioSleep::new())
-        .interceptor(calls.clone()));
-    let clients = Clients {
-        s3,
-        iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&roles]),
-        kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, Vec::<&Rule>::new()),
-        sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]),
-        tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, [&tagged]),
-        calls,
-    };
-    let source = Source { path: "lab.toml".into(), text: BLUEPRINT.into() };
-    let blueprint = blueprint::load(source, None).map_err(|(_, d)| format!("{d:?}")).unwrap();
-    AwsProvider::new(clients, Arc::new(blueprint))
+    support::provider(BLUEPRINT, &[("arn:aws:s3:::lab-logs", "bucket.logs")], s3_rules, &[])
 }
 
 /// Rules that return a healthy, matching bucket for every bucket read. Tests
@@ -99,8 +50,8 @@ fn healthy_reads() -> Vec<Rule> {
 async fn throttled_read_is_retried() {
     let slow_down = mock!(aws_sdk_s3::Client::get_bucket_versioning)
         .sequence()
-        .http_response(|| error_response(503, "SlowDown"))
-        .http_response(|| error_response(400, "ThrottlingException"))
+        .http_response(|| support::error_response(503, "SlowDown"))
+        .http_response(|| support::error_response(400, "ThrottlingException"))
         .output(|| GetBucketVersioningOutput::builder().build())
         .build();
     let rest = healthy_reads();
@@ -114,7 +65,7 @@ async fn throttled_read_is_retried() {
 
 #[tokio::test]
 async fn failing_read_fails_the_plan() {
-    let broken = mock!(aws_sdk_s3::Client::get_bucket_policy).then_http_response(|| error_response(500, "InternalError"));
+    let broken = mock!(aws_sdk_s3::Client::get_bucket_policy).then_http_response(|| support::error_response(500, "InternalError"));
     let rest = healthy_reads();
     let mut rules: Vec<&Rule> = vec![&broken];
     rules.extend(rest.iter());
@@ -127,7 +78,7 @@ async fn failing_read_fails_the_plan() {
 
 #[tokio::test]
 async fn access_denied_is_not_absent() {
-    let denied = mock!(aws_sdk_s3::Client::get_public_access_block).then_http_response(|| error_response(403, "AccessDenied"));
+    let denied = mock!(aws_sdk_s3::Client::get_public_access_block).then_http_response(|| support::error_response(403, "AccessDenied"));
     let rest = healthy_reads();
     let mut rules: Vec<&Rule> = vec![&denied];
     rules.extend(rest.iter());

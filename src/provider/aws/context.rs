@@ -41,6 +41,14 @@ impl Context {
         format!("arn:{}:s3:::{name}", self.partition)
     }
 
+    pub fn glue_connection_arn(&self, name: &str) -> String {
+        format!("arn:{}:glue:{}:{}:connection/{name}", self.partition, self.region, self.account)
+    }
+
+    pub fn glue_catalog_arn(&self) -> String {
+        format!("arn:{}:glue:{}:{}:catalog", self.partition, self.region, self.account)
+    }
+
     pub fn alias(&self, key: &Address) -> String {
         format!("alias/hipcloud/{}/{}", self.blueprint, key.name)
     }

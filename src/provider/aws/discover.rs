@@ -28,6 +28,8 @@ pub struct Discovered {
     pub buckets: BTreeMap<Address, Vec<(String, Tagged)>>,
     /// Role names under the blueprint's path.
     pub roles: Vec<String>,
+    /// Glue connections by address, with their names.
+    pub glue_connections: BTreeMap<Address, Vec<(String, Tagged)>>,
 }
 
 pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, AwsError> {
@@ -45,13 +47,17 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
                 let name = arn.rsplit(':').next().unwrap_or_default().to_string();
                 found.buckets.entry(address).or_default().push((name, Tagged { arn, tags }));
             }
+            (Kind::GlueConnection, "glue") => {
+                let name = arn.rsplit_once(":connection/").map(|(_, n)| n.to_string()).unwrap_or_default();
+                found.glue_connections.entry(address).or_default().push((name, Tagged { arn, tags }));
+            }
             _ => tracing::warn!(arn, %address, "tagged resource does not match the kind of its address; ignored"),
         }
     }
     Ok(found)
 }
 
-/// Buckets and keys tagged for the blueprint, with all their tags.
+/// Buckets, keys and Glue connections tagged for the blueprint, with all their tags.
 async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(String, BTreeMap<String, String>)>, AwsError> {
     let scope = format!("blueprint {blueprint}");
     let filter = TagFilter::builder().key(TAG_BLUEPRINT).values(blueprint).build();
@@ -61,6 +67,7 @@ async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(Str
         .tag_filters(filter)
         .resource_type_filters("s3:bucket")
         .resource_type_filters("kms:key")
+        .resource_type_filters("glue:connection")
         .into_paginator()
         .send();
     let mut resources = Vec::new();

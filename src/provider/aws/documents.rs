@@ -68,7 +68,7 @@ pub fn key_uses(blueprint: &Blueprint, role: &RoleSpec) -> Vec<KeyUse> {
                 let key = blueprint.bucket(&grant.target).and_then(|b| b.key.clone());
                 (key, grant.permission == Permission::Write, vec!["s3".to_string()])
             }
-            Permission::List => (None, false, Vec::new()),
+            Permission::List | Permission::Use => (None, false, Vec::new()),
         };
         if let Some(key) = key {
             let mut via = via;
@@ -292,7 +292,7 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
                 };
                 (&["s3:ListBucket"], Value::String(arn.clone()), condition)
             }
-            Permission::Decrypt | Permission::Encrypt => continue,
+            Permission::Decrypt | Permission::Encrypt | Permission::Use => continue,
         };
         let base = format!("{}{}", pascal(grant.permission.name()), pascal(&bucket.address.name));
         if network.is_empty() {
@@ -314,6 +314,18 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
                 "Condition": block,
             }));
         }
+    }
+
+    // Glue reads a connection's definition on the job's behalf with the job's
+    // role; the Data Catalog ARN is required alongside the connection's.
+    for grant in role.grants.iter().filter(|g| g.permission == Permission::Use) {
+        let Some(connection) = blueprint.glue_connection(&grant.target) else { continue };
+        statements.push(json!({
+            "Sid": unique_sid(format!("UseGlueConnection{}", pascal(&connection.address.name))),
+            "Effect": "Allow",
+            "Action": actions(&["glue:GetConnection"]),
+            "Resource": string_list([ctx.glue_catalog_arn(), ctx.glue_connection_arn(&connection.name)]),
+        }));
     }
 
     for key_use in key_uses(blueprint, role) {

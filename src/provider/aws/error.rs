@@ -75,6 +75,7 @@ impl AwsError {
 const NOT_FOUND_CODES: &[&str] = &[
     "NotFoundException",
     "NoSuchEntity",
+    "EntityNotFoundException",
     "NoSuchBucket",
     "NotFound",
     "NoSuchBucketPolicy",

@@ -7,6 +7,7 @@ mod context;
 mod discover;
 pub mod documents;
 pub mod error;
+mod glue;
 mod key;
 pub mod retry;
 mod role;
@@ -161,6 +162,7 @@ impl AwsProvider {
             Kind::Key => bp.key(address).map(|k| key::desired(bp, k, ctx, self.tags(address, &k.tags, k.protect))),
             Kind::Bucket => bp.bucket(address).map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
             Kind::Role => bp.role(address).map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
+            Kind::GlueConnection => bp.glue_connection(address).map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
         }
     }
 
@@ -191,6 +193,11 @@ impl AwsProvider {
             for (name, tagged) in buckets {
                 let keeps_name = bp.bucket(address).is_some_and(|b| &b.name == name);
                 reads.push(bucket::read(&self.clients, address, name, tagged.tags.clone(), !keeps_name).boxed());
+            }
+        }
+        for (address, connections) in &found.glue_connections {
+            for (name, tagged) in connections {
+                reads.push(glue::read(&self.clients, address, name, tagged.tags.clone()).boxed());
             }
         }
         for name in &found.roles {
@@ -299,6 +306,11 @@ impl AwsProvider {
                     let role = role.map_err(|e| error::classify("iam:GetRole", &d.address, e));
                     error::OrAbsent::or_absent(role)?.is_some()
                 }
+                Kind::GlueConnection => {
+                    let connection = self.clients.glue.get_connection().name(&d.cloud_name).hide_password(true).send().await;
+                    let connection = connection.map_err(|e| error::classify("glue:GetConnection", &d.address, e));
+                    error::OrAbsent::or_absent(connection)?.is_some()
+                }
                 Kind::Key => {
                     let alias = self.clients.kms.describe_key().key_id(ctx.alias(&d.address)).send().await;
                     let alias = alias.map_err(|e| error::classify("kms:DescribeKey", &d.address, e));
@@ -348,13 +360,15 @@ impl AwsProvider {
         self.observed.lock().ok()?.get(address).cloned()
     }
 
-    async fn write_tags(&self, desired: &Desired, cloud_id: &str, live: &BTreeMap<String, String>) -> Result<(), AwsError> {
+    async fn write_tags(&self, desired: &Desired, cloud_id: &str, live: &BTreeMap<String, String>, ctx: &Context) -> Result<(), AwsError> {
         let mut tags = desired.tags.clone();
         tags.insert(TAG_DIGEST.into(), desired.digest());
-        match desired.address.kind {
-            Kind::Key => key::set_tags(&self.clients, &desired.address, cloud_id, live, &tags).await,
-            Kind::Bucket => bucket::set_tags(&self.clients, &desired.address, cloud_id, &tags).await,
-            Kind::Role => role::set_tags(&self.clients, &desired.address, cloud_id, live, &tags).await,
+        let address = &desired.address;
+        match address.kind {
+            Kind::Key => key::set_tags(&self.clients, address, cloud_id, live, &tags).await,
+            Kind::Bucket => bucket::set_tags(&self.clients, address, cloud_id, &tags).await,
+            Kind::Role => role::set_tags(&self.clients, address, cloud_id, live, &tags).await,
+            Kind::GlueConnection => glue::set_tags(&self.clients, address, &ctx.glue_connection_arn(cloud_id), live, &tags).await,
         }
     }
 
@@ -367,6 +381,7 @@ impl AwsProvider {
             }
             Kind::Bucket => bucket::delete(&self.clients, address, &observed.cloud_id, allow_data_loss).await,
             Kind::Role => role::delete(&self.clients, address, &observed.cloud_id).await,
+            Kind::GlueConnection => glue::delete(&self.clients, address, &observed.cloud_id).await,
         }
     }
 }
@@ -431,6 +446,8 @@ impl Provider for AwsProvider {
                     deps.extend(documents::key_uses(bp, role).into_iter().map(|u| (u.key, Need::Exists)));
                 }
             }
+            // A connection refers to a secret and network ids outside the blueprint.
+            Kind::GlueConnection => {}
         }
         deps
     }
@@ -463,6 +480,9 @@ impl Provider for AwsProvider {
                     }
                 }
             }
+            Kind::GlueConnection => {
+                glue::create(&self.clients, &desired).await?;
+            }
         }
         Ok(())
     }
@@ -477,6 +497,7 @@ impl Provider for AwsProvider {
                 Kind::Key => key::SET_BY_CREATE,
                 Kind::Bucket => bucket::SET_BY_CREATE,
                 Kind::Role => role::SET_BY_CREATE,
+                Kind::GlueConnection => glue::SET_BY_CREATE,
             };
             desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
         } else {
@@ -490,9 +511,10 @@ impl Provider for AwsProvider {
             Kind::Key => key::configure(&self.clients, &desired, &cloud_id, &fields, &ctx).await?,
             Kind::Bucket => bucket::configure(&self.clients, &desired, &fields, &ctx).await?,
             Kind::Role => role::configure(&self.clients, &desired, &fields, observed.as_ref(), &ctx).await?,
+            Kind::GlueConnection => glue::configure(&self.clients, &desired, &fields).await?,
         }
         let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
-        self.write_tags(&desired, &cloud_id, &live_tags).await?;
+        self.write_tags(&desired, &cloud_id, &live_tags, &ctx).await?;
         Ok(())
     }
 
