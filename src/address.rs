@@ -13,10 +13,13 @@ pub enum Kind {
     Bucket,
     Role,
     GlueConnection,
+    /// The account's Glue Data Catalog settings: one per blueprint, at
+    /// `glue_catalog.settings`.
+    GlueCatalog,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 4] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection];
+    pub const ALL: [Kind; 5] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection, Kind::GlueCatalog];
 
     /// The table name of the kind in a blueprint and the first part of an address.
     pub fn as_str(self) -> &'static str {
@@ -25,6 +28,7 @@ impl Kind {
             Kind::Bucket => "bucket",
             Kind::Role => "role",
             Kind::GlueConnection => "glue_connection",
+            Kind::GlueCatalog => "glue_catalog",
         }
     }
 

@@ -116,7 +116,7 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     let others: Vec<Step> = graph.keys().filter(|(_, stage)| *stage != Stage::Delete).cloned().collect();
     let deletes: Vec<Step> = graph.keys().filter(|(_, stage)| *stage == Stage::Delete).cloned().collect();
     let rank = |kind: Kind| match kind {
-        Kind::Role | Kind::GlueConnection => 0,
+        Kind::Role | Kind::GlueConnection | Kind::GlueCatalog => 0,
         Kind::Bucket => 1,
         Kind::Key => 2,
     };

@@ -7,8 +7,8 @@ use std::ops::Range;
 use super::fields::{Fields, Spanned};
 use super::load::{Reader, Refs};
 use super::rules;
-use super::spec::{DatabaseEngine, GlueConnectionSpec};
-use crate::address::Address;
+use super::spec::{glue_catalog_address, DatabaseEngine, GlueCatalogSpec, GlueConnectionSpec};
+use crate::address::{Address, Kind};
 
 pub(super) const FIELDS: &[&str] = &[
     "name",
@@ -27,7 +27,21 @@ pub(super) const FIELDS: &[&str] = &[
     "tags",
 ];
 
+const CATALOG_FIELDS: &[&str] = &["key"];
+
 impl Reader<'_> {
+    /// Reads the `[glue_catalog]` table: the key that encrypts the account's
+    /// Data Catalog and its connection passwords.
+    pub(super) fn glue_catalog(&mut self, top: &Fields) -> Option<(GlueCatalogSpec, Refs)> {
+        let (table, span) = top.table("glue_catalog", self.d)?;
+        let f = Fields::new(table, "[glue_catalog]", CATALOG_FIELDS, self.d);
+        let key = f.required_string("key", &span, "add key = \"key.NAME\": the blueprint key that encrypts the Data Catalog", self.d)?;
+        let address = glue_catalog_address();
+        self.spans.insert(address.clone(), span);
+        let spec = GlueCatalogSpec { address, key: Address::parse(&key.value).unwrap_or_else(|| Address::new(Kind::Key, "")) };
+        Some((spec, Refs { fields: vec![("key", key, Kind::Key)] }))
+    }
+
     pub(super) fn glue_connection(
         &mut self,
         blueprint: &str,

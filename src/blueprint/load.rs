@@ -11,7 +11,7 @@ use super::rules;
 use super::spec::*;
 use crate::address::{is_valid_name, Address, Kind};
 
-const TOP_LEVEL: &[&str] = &["blueprint", "network", "key", "bucket", "role", "glue_connection", "env"];
+const TOP_LEVEL: &[&str] = &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "env"];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
 const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints"];
 const KEY_FIELDS: &[&str] = &["description", "deletion_window_days", "administrators", "protect", "tags"];
@@ -91,6 +91,7 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
     let roles = reader.resources(&top, Kind::Role, |r, name, fields, span| r.role(&header.0, name, fields, span));
     let connections =
         reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| r.glue_connection(&header.0, &header.2, name, fields, span));
+    let catalog = reader.glue_catalog(&top);
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -107,9 +108,10 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         buckets: buckets.iter().map(|(b, _)| b.clone()).collect(),
         roles: roles.iter().map(|(r, _)| r.clone()).collect(),
         glue_connections: connections.iter().map(|(c, _)| c.clone()).collect(),
+        glue_catalog: catalog.as_ref().map(|(c, _)| c.clone()),
         spans,
     };
-    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections };
+    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref() };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -139,7 +141,7 @@ pub(super) struct Refs {
 
 pub(super) struct Reader<'d> {
     pub(super) d: &'d mut Diagnostics,
-    spans: BTreeMap<Address, Range<usize>>,
+    pub(super) spans: BTreeMap<Address, Range<usize>>,
     whole_file: Range<usize>,
 }
 
@@ -207,6 +209,8 @@ impl Reader<'_> {
                 Kind::Bucket => BUCKET_FIELDS,
                 Kind::Role => ROLE_FIELDS,
                 Kind::GlueConnection => super::glue::FIELDS,
+                // Read by `glue_catalog`, never as `[glue_catalog.NAME]` tables.
+                Kind::GlueCatalog => &[],
             };
             self.spans.insert(address.clone(), key.span.clone());
             let fields = Fields::new(body, address.to_string(), known, self.d);
@@ -467,6 +471,7 @@ struct References<'a> {
     buckets: &'a [(BucketSpec, Refs)],
     roles: &'a [(RoleSpec, Refs)],
     connections: &'a [(GlueConnectionSpec, Refs)],
+    catalog: Option<&'a (GlueCatalogSpec, Refs)>,
 }
 
 impl References<'_> {
@@ -474,7 +479,8 @@ impl References<'_> {
         let declared: BTreeSet<Address> = blueprint.addresses().into_iter().collect();
         let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
         let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
-        let all_refs = keys.chain(buckets).chain(self.roles.iter().map(|(r, refs)| (&r.address, refs)));
+        let catalog = self.catalog.iter().map(|(c, r)| (&c.address, r));
+        let all_refs = keys.chain(buckets).chain(catalog).chain(self.roles.iter().map(|(r, refs)| (&r.address, refs)));
         for (owner, refs) in all_refs {
             for (field, target, kind) in &refs.fields {
                 check_reference(owner, field, target, *kind, &declared, d);

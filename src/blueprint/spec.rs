@@ -27,6 +27,8 @@ pub struct Blueprint {
     pub buckets: Vec<BucketSpec>,
     pub roles: Vec<RoleSpec>,
     pub glue_connections: Vec<GlueConnectionSpec>,
+    /// The account's Glue Data Catalog encryption, when the blueprint manages it.
+    pub glue_catalog: Option<GlueCatalogSpec>,
     /// Where each resource's table starts, for errors found after loading.
     pub spans: BTreeMap<Address, Range<usize>>,
 }
@@ -176,6 +178,20 @@ pub struct GlueConnectionSpec {
     pub tags: BTreeMap<String, String>,
 }
 
+/// Encryption of the account's Glue Data Catalog (metadata at rest and
+/// connection passwords) with a blueprint key.
+#[derive(Clone, Debug)]
+pub struct GlueCatalogSpec {
+    /// Always `glue_catalog.settings`.
+    pub address: Address,
+    pub key: Address,
+}
+
+/// The address of the blueprint's Glue Data Catalog settings.
+pub fn glue_catalog_address() -> Address {
+    Address::new(Kind::GlueCatalog, "settings")
+}
+
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
 pub enum DatabaseEngine {
     PostgreSql,
@@ -274,13 +290,15 @@ impl Blueprint {
         self.glue_connections.iter().find(|c| &c.address == address)
     }
 
-    /// Lists every declared address: keys, buckets, roles, then Glue connections.
+    /// Lists every declared address: keys, buckets, roles, Glue connections, then
+    /// the Glue Data Catalog settings.
     pub fn addresses(&self) -> Vec<Address> {
         let keys = self.keys.iter().map(|k| k.address.clone());
         let buckets = self.buckets.iter().map(|b| b.address.clone());
         let roles = self.roles.iter().map(|r| r.address.clone());
         let connections = self.glue_connections.iter().map(|c| c.address.clone());
-        keys.chain(buckets).chain(roles).chain(connections).collect()
+        let catalog = self.glue_catalog.iter().map(|c| c.address.clone());
+        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).collect()
     }
 
     pub fn location(&self, address: &Address) -> String {

@@ -39,7 +39,7 @@ async fn plan_apply_replan_exit_codes() {
 
     let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
     assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 9 created, 0 updated, 0 replaced, 0 deleted."));
+    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 9 created, 1 updated, 0 replaced, 0 deleted."));
 
     let replan = hipcloud(&["plan", &path, "--detailed-exitcode", "-v"], &env);
     assert_eq!(replan.status.code(), Some(0), "{}", String::from_utf8_lossy(&replan.stderr));

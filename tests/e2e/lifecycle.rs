@@ -20,19 +20,26 @@ async fn apply_then_replan_is_empty() {
     let snapshot = provider.plan().await.expect("plan");
     let summary = snapshot.plan.summary();
     assert_eq!(summary.create, 9, "{:#?}", snapshot.plan.changes);
-    assert_eq!(summary.update + summary.replace + summary.delete, 0);
+    assert_eq!(summary.update, 1, "the account's Data Catalog settings already exist");
+    assert_eq!(summary.replace + summary.delete, 0);
     let writes_before = provider.clients.calls.writes();
     assert_eq!(writes_before, 0, "plan must not write: {:?}", provider.clients.calls.by_operation());
 
     let report = apply(&snapshot.plan, &provider, 10, &[], |_| {}).await;
     assert!(report.succeeded(), "{:#?}", report.lines());
+    let key = account.kms().describe_key().key_id("alias/hipcloud/research-lab/phi").send().await.unwrap().key_metadata.unwrap();
+    let glue = aws_sdk_glue::Client::new(&account.config);
+    let settings = glue.get_data_catalog_encryption_settings().send().await.unwrap().data_catalog_encryption_settings.unwrap();
+    assert_eq!(settings.encryption_at_rest().and_then(|e| e.sse_aws_kms_key_id()), key.arn.as_deref());
+    assert_eq!(settings.connection_password_encryption().and_then(|p| p.aws_kms_key_id()), key.arn.as_deref());
 
     let replan = account.provider(&text);
     let snapshot = replan.plan().await.expect("re-plan");
     assert!(!snapshot.plan.has_changes(), "{:#?}", snapshot.plan.changes);
     // Identity and the caller's role path (2), discovery (2), 4 per key, 7 per
-    // bucket, 3 + N per role with N inline policies, 1 per Glue connection.
-    let floor = 2 + 2 + 4 + 3 * 7 + 3 * 4 + 3 + 1;
+    // bucket, 3 + N per role with N inline policies, 1 per Glue connection, 1
+    // for the Data Catalog settings.
+    let floor = 2 + 2 + 4 + 3 * 7 + 3 * 4 + 3 + 1 + 1;
     assert_eq!(replan.clients.calls.total(), floor, "{:?}", replan.clients.calls.by_operation());
 
     let report = apply(&snapshot.plan, &replan, 10, &[], |_| {}).await;
@@ -49,7 +56,7 @@ async fn removed_role_is_planned_for_deletion() {
     assert!(apply(&snapshot.plan, &provider, 10, &[], |_| {}).await.succeeded());
 
     let start = text.find("# Administers the key").unwrap();
-    let end = text.find("# The hospital's clinical database").unwrap();
+    let end = text.find("# The account's Glue Data Catalog").unwrap();
     let without_admin = format!("{}{}", &text[..start], &text[end..]).replace("administrators = [\"role.platform_admin\"]\n", "");
     let provider = account.provider(&without_admin);
     let snapshot = provider.plan().await.unwrap();

@@ -68,7 +68,10 @@ pub fn key_uses(blueprint: &Blueprint, role: &RoleSpec) -> Vec<KeyUse> {
                 let key = blueprint.bucket(&grant.target).and_then(|b| b.key.clone());
                 (key, grant.permission == Permission::Write, vec!["s3".to_string()])
             }
-            Permission::List | Permission::Use => (None, false, Vec::new()),
+            // Reading a connection reads the Data Catalog, which Glue decrypts
+            // on the caller's behalf when the blueprint encrypts it.
+            Permission::Use => (blueprint.glue_catalog.as_ref().map(|c| c.key.clone()), false, vec!["glue".to_string()]),
+            Permission::List => (None, false, Vec::new()),
         };
         if let Some(key) = key {
             let mut via = via;
@@ -118,6 +121,23 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
         for key_use in key_uses(blueprint, role).into_iter().filter(|u| u.key == key.address) {
             groups.entry((key_use.encrypt, key_use.via)).or_default().push(ctx.role_arn(role));
         }
+    }
+    // hipcloud writes Glue connections into the catalog this key encrypts, and
+    // Glue uses the key with the caller's permissions.
+    if blueprint.glue_catalog.as_ref().is_some_and(|c| c.key == key.address) {
+        statements.push(json!({
+            "Sid": "GlueCatalogUseByApplyPrincipal",
+            "Effect": "Allow",
+            "Principal": {"AWS": ctx.admin_principal},
+            "Action": actions(ENCRYPT_ACTIONS),
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": ctx.via_service("glue"),
+                    "kms:CallerAccount": ctx.account,
+                }
+            }
+        }));
     }
     for ((encrypt, via), principals) in groups {
         let verb = if encrypt { "Encrypt" } else { "Decrypt" };

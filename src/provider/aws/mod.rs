@@ -2,6 +2,7 @@
 //! the AWS SDK for Rust.
 
 mod bucket;
+mod catalog;
 pub mod clients;
 mod context;
 mod discover;
@@ -163,6 +164,7 @@ impl AwsProvider {
             Kind::Bucket => bp.bucket(address).map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
             Kind::Role => bp.role(address).map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
             Kind::GlueConnection => bp.glue_connection(address).map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
+            Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
         }
     }
 
@@ -199,6 +201,9 @@ impl AwsProvider {
             for (name, tagged) in connections {
                 reads.push(glue::read(&self.clients, address, name, tagged.tags.clone()).boxed());
             }
+        }
+        if let Some(settings) = &bp.glue_catalog {
+            reads.push(catalog::read(&self.clients, &settings.address, &bp.account).boxed());
         }
         for name in &found.roles {
             reads.push(
@@ -259,6 +264,16 @@ impl AwsProvider {
         let windows = bp.keys.iter().map(|k| (k.address.clone(), k.deletion_window_days)).collect();
         let observed_list: Vec<Observed> = observed.values().cloned().collect();
         let changes = plan::changes(&desired, &observed_list, &windows);
+        let mut notes = principal_warning.iter().cloned().chain(self.notes()).collect::<Vec<_>>();
+        let catalog_was_plain = observed.values().any(|o| {
+            o.address.kind == Kind::GlueCatalog && o.field("encryption_mode").is_some_and(|m| m.value() == "DISABLED")
+        });
+        if catalog_was_plain && changes.iter().any(|c| c.address.kind == Kind::GlueCatalog) {
+            notes.push(
+                "glue_catalog.settings turns on Data Catalog encryption. Catalog objects written before stay unencrypted until they are written again, and every role that reads the catalog needs kms:Decrypt on the key (hipcloud grants it to roles with a `use` grant)."
+                    .into(),
+            );
+        }
 
         let plan = Plan {
             blueprint: bp.name.clone(),
@@ -266,7 +281,7 @@ impl AwsProvider {
             account: bp.account.clone(),
             region: bp.region.clone(),
             changes,
-            notes: principal_warning.iter().cloned().chain(self.notes()).collect(),
+            notes,
         };
         *self.context.lock().expect("context lock") = Some(ctx);
         *self.observed.lock().expect("observed lock") = observed.clone();
@@ -306,6 +321,8 @@ impl AwsProvider {
                     let role = role.map_err(|e| error::classify("iam:GetRole", &d.address, e));
                     error::OrAbsent::or_absent(role)?.is_some()
                 }
+                // The catalog settings always exist, so they are never created.
+                Kind::GlueCatalog => false,
                 Kind::GlueConnection => {
                     let connection = self.clients.glue.get_connection().name(&d.cloud_name).hide_password(true).send().await;
                     let connection = connection.map_err(|e| error::classify("glue:GetConnection", &d.address, e));
@@ -369,6 +386,8 @@ impl AwsProvider {
             Kind::Bucket => bucket::set_tags(&self.clients, address, cloud_id, &tags).await,
             Kind::Role => role::set_tags(&self.clients, address, cloud_id, live, &tags).await,
             Kind::GlueConnection => glue::set_tags(&self.clients, address, &ctx.glue_connection_arn(cloud_id), live, &tags).await,
+            // Account settings carry no tags.
+            Kind::GlueCatalog => Ok(()),
         }
     }
 
@@ -382,6 +401,8 @@ impl AwsProvider {
             Kind::Bucket => bucket::delete(&self.clients, address, &observed.cloud_id, allow_data_loss).await,
             Kind::Role => role::delete(&self.clients, address, &observed.cloud_id).await,
             Kind::GlueConnection => glue::delete(&self.clients, address, &observed.cloud_id).await,
+            // Only read when the blueprint declares them, so never planned for deletion.
+            Kind::GlueCatalog => Ok(()),
         }
     }
 }
@@ -446,8 +467,19 @@ impl Provider for AwsProvider {
                     deps.extend(documents::key_uses(bp, role).into_iter().map(|u| (u.key, Need::Exists)));
                 }
             }
-            // A connection refers to a secret and network ids outside the blueprint.
-            Kind::GlueConnection => {}
+            // A connection lives in the Data Catalog: once the catalog is encrypted,
+            // Glue needs the key policy to admit the caller before it can write.
+            Kind::GlueConnection => {
+                if let Some(settings) = &bp.glue_catalog {
+                    deps.push((settings.address.clone(), Need::Configured));
+                }
+            }
+            // The key policy must admit Glue use before the catalog switches to the key.
+            Kind::GlueCatalog => {
+                if let Some(settings) = &bp.glue_catalog {
+                    deps.push((settings.key.clone(), Need::Configured));
+                }
+            }
         }
         deps
     }
@@ -483,6 +515,8 @@ impl Provider for AwsProvider {
             Kind::GlueConnection => {
                 glue::create(&self.clients, &desired).await?;
             }
+            // Never created: the catalog's settings always exist and are updated.
+            Kind::GlueCatalog => {}
         }
         Ok(())
     }
@@ -498,6 +532,7 @@ impl Provider for AwsProvider {
                 Kind::Bucket => bucket::SET_BY_CREATE,
                 Kind::Role => role::SET_BY_CREATE,
                 Kind::GlueConnection => glue::SET_BY_CREATE,
+                Kind::GlueCatalog => &[],
             };
             desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
         } else {
@@ -512,6 +547,7 @@ impl Provider for AwsProvider {
             Kind::Bucket => bucket::configure(&self.clients, &desired, &fields, &ctx).await?,
             Kind::Role => role::configure(&self.clients, &desired, &fields, observed.as_ref(), &ctx).await?,
             Kind::GlueConnection => glue::configure(&self.clients, &desired, &fields).await?,
+            Kind::GlueCatalog => catalog::configure(&self.clients, &desired, &ctx).await?,
         }
         let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
         self.write_tags(&desired, &cloud_id, &live_tags, &ctx).await?;
