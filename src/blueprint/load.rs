@@ -312,7 +312,8 @@ impl Reader<'_> {
             }
         };
         let mut refs = Refs { fields: Vec::new() };
-        let grants = self.grants(&context, f, &mut refs);
+        let mut secrets = Vec::new();
+        let grants = self.grants(&context, f, &mut refs, &mut secrets);
         let hours = f.integer("max_session_hours", self.d);
         if let Some(h) = &hours {
             if !(1..=12).contains(&h.value) {
@@ -327,6 +328,7 @@ impl Reader<'_> {
             description: f.string("description", self.d).map(|s| s.value).unwrap_or_else(|| format!("hipcloud {address}")),
             trust,
             grants,
+            secrets,
             max_session_hours: hours.map_or(1, |h| h.value as i32),
             permissions_boundary: boundary.map(|b| b.value),
             tags: self.tags(f),
@@ -389,7 +391,7 @@ impl Reader<'_> {
         trust
     }
 
-    fn grants(&mut self, context: &str, f: &Fields, refs: &mut Refs) -> Vec<Grant> {
+    fn grants(&mut self, context: &str, f: &Fields, refs: &mut Refs, secrets: &mut Vec<String>) -> Vec<Grant> {
         let Some(node) = f.node("grants") else { return Vec::new() };
         let Value::Array(items) = &node.value else {
             self.d.error(&node.span, format!("{context}: field `grants` must be an array of tables"), "write grants = [{ read = \"bucket.NAME\" }, { decrypt = \"key.NAME\" }]");
@@ -404,10 +406,21 @@ impl Reader<'_> {
             let g = Fields::new(t, format!("{context}.grants"), GRANT_FIELDS, self.d);
             let present: Vec<Permission> = Permission::ALL.into_iter().filter(|p| t.get(p.name()).is_some()).collect();
             let [permission] = present[..] else {
-                self.d.error(&item.span, format!("{context}: a grant needs exactly one of read, write, list, decrypt, encrypt"), "write one grant per permission, such as { read = \"bucket.curated\" }");
+                self.d.error(&item.span, format!("{context}: a grant needs exactly one of read, write, list, decrypt, encrypt, use"), "write one grant per permission, such as { read = \"bucket.curated\" }");
                 continue;
             };
             let Some(target) = g.string(permission.name(), self.d) else { continue };
+            // `read` of a Secrets Manager ARN grants the secret's value.
+            if permission == Permission::Read && target.value.starts_with("arn:") {
+                self.check(&Some(target.clone()), &format!("{context}.grants"), "read", rules::secret_arn);
+                for extra in ["prefixes", "via"] {
+                    if let Some((key, _)) = g.entry(extra) {
+                        self.d.error(&key.span, format!("{context}.grants: `{extra}` does not apply to a secret"), format!("remove `{extra}` from the secret grant"));
+                    }
+                }
+                secrets.push(target.value);
+                continue;
+            }
             refs.fields.push(("grants", target.clone(), permission.target_kind()));
             let prefixes = g.string_list("prefixes", self.d).unwrap_or_default();
             if permission.target_kind() != Kind::Bucket && !prefixes.is_empty() {

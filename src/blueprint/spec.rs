@@ -96,6 +96,9 @@ pub struct RoleSpec {
     pub description: String,
     pub trust: Trust,
     pub grants: Vec<Grant>,
+    /// Secrets Manager secret ARNs the role may read, from `read` grants that
+    /// name an ARN.
+    pub secrets: Vec<String>,
     pub max_session_hours: i32,
     pub permissions_boundary: Option<String>,
     pub tags: BTreeMap<String, String>,

@@ -4,3 +4,4 @@ mod cli;
 mod drift;
 mod harness;
 mod lifecycle;
+mod secrets;

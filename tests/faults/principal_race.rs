@@ -26,6 +26,7 @@ fn context(created: &[&str]) -> Context {
         key_arns: BTreeMap::new(),
         created_roles: created.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
         propagation: Propagation { attempts: 5, first_delay: Duration::from_millis(1), max_delay: Duration::from_millis(4) },
+        secrets: BTreeMap::new(),
     }
 }
 

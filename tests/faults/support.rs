@@ -42,6 +42,13 @@ pub fn provider(blueprint: &str, tagged: &[(&str, &str)], s3_rules: &[&Rule], gl
             .collect();
         GetResourcesOutput::builder().set_resource_tag_mapping_list(Some(list)).build()
     });
+    // Every referenced secret exists, under a customer managed key, and rotates.
+    let secret = mock!(aws_sdk_secretsmanager::Client::describe_secret).then_output(|| {
+        aws_sdk_secretsmanager::operation::describe_secret::DescribeSecretOutput::builder()
+            .kms_key_id(format!("arn:aws:kms:us-east-1:{ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab"))
+            .rotation_enabled(true)
+            .build()
+    });
     let roles = mock!(aws_sdk_iam::Client::list_roles)
         .then_output(|| aws_sdk_iam::operation::list_roles::ListRolesOutput::builder().set_roles(Some(vec![])).build().unwrap());
 
@@ -55,6 +62,7 @@ pub fn provider(blueprint: &str, tagged: &[(&str, &str)], s3_rules: &[&Rule], gl
         s3,
         glue,
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&roles]),
+        secrets: mock_client!(aws_sdk_secretsmanager, RuleMode::MatchAny, [&secret]),
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, Vec::<&Rule>::new()),
         sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]),
         tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, [&discovery]),

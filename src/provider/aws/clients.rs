@@ -75,6 +75,7 @@ impl Intercept for CallCounter {
 pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub glue: aws_sdk_glue::Client,
+    pub secrets: aws_sdk_secretsmanager::Client,
     pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
     pub sts: aws_sdk_sts::Client,
@@ -110,12 +111,14 @@ impl Clients {
             .build();
         let iam = aws_sdk_iam::config::Builder::from(config).interceptor(calls.clone()).build();
         let glue = aws_sdk_glue::config::Builder::from(config).interceptor(calls.clone()).build();
+        let secrets = aws_sdk_secretsmanager::config::Builder::from(config).interceptor(calls.clone()).build();
         let kms = aws_sdk_kms::config::Builder::from(config).interceptor(calls.clone()).build();
         let sts = aws_sdk_sts::config::Builder::from(config).interceptor(calls.clone()).build();
         let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(config).interceptor(calls.clone()).build();
         Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             glue: aws_sdk_glue::Client::from_conf(glue),
+            secrets: aws_sdk_secretsmanager::Client::from_conf(secrets),
             iam: aws_sdk_iam::Client::from_conf(iam),
             kms: aws_sdk_kms::Client::from_conf(kms),
             sts: aws_sdk_sts::Client::from_conf(sts),

@@ -21,6 +21,8 @@ pub struct Context {
     /// rejected until IAM propagates it, which is worth retrying.
     pub created_roles: BTreeSet<String>,
     pub propagation: super::retry::Propagation,
+    /// The secrets the blueprint refers to, as `DescribeSecret` reports them.
+    pub secrets: BTreeMap<String, super::secrets::SecretInfo>,
 }
 
 impl Context {
@@ -43,6 +45,11 @@ impl Context {
 
     pub fn glue_connection_arn(&self, name: &str) -> String {
         format!("arn:{}:glue:{}:{}:connection/{name}", self.partition, self.region, self.account)
+    }
+
+    /// The customer managed key of a secret, when one can be named in a policy.
+    pub fn secret_key_arn(&self, secret: &str) -> Option<String> {
+        self.secrets.get(secret)?.customer_key_arn(&self.partition, &self.region, &self.account)
     }
 
     pub fn glue_catalog_arn(&self) -> String {

@@ -85,6 +85,21 @@ pub fn key_uses(blueprint: &Blueprint, role: &RoleSpec) -> Vec<KeyUse> {
     uses
 }
 
+/// The secrets a role may read: its secret grants, and the credentials of each
+/// Glue connection it may use, which Glue reads with the job's role.
+pub fn secret_reads(blueprint: &Blueprint, role: &RoleSpec) -> Vec<String> {
+    let connections = role
+        .grants
+        .iter()
+        .filter(|g| g.permission == Permission::Use)
+        .filter_map(|g| blueprint.glue_connection(&g.target))
+        .map(|c| c.secret.clone());
+    let mut secrets: Vec<String> = role.secrets.iter().cloned().chain(connections).collect();
+    secrets.sort();
+    secrets.dedup();
+    secrets
+}
+
 fn string_list(items: impl IntoIterator<Item = String>) -> Value {
     let mut items: Vec<String> = items.into_iter().collect();
     items.sort();
@@ -138,6 +153,14 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
                 }
             }
         }));
+    }
+    // Roles that read a secret this key encrypts use it through Secrets Manager.
+    if let Some(arn) = ctx.key_arns.get(&key.address) {
+        for role in &blueprint.roles {
+            if secret_reads(blueprint, role).iter().any(|s| ctx.secret_key_arn(s).as_ref() == Some(arn)) {
+                groups.entry((false, vec!["secretsmanager".to_string()])).or_default().push(ctx.role_arn(role));
+            }
+        }
     }
     for ((encrypt, via), principals) in groups {
         let verb = if encrypt { "Encrypt" } else { "Decrypt" };
@@ -281,7 +304,7 @@ pub fn trust_policy(role: &RoleSpec, ctx: &Context) -> Value {
 
 /// The one inline policy hipcloud manages on a role, from its grants.
 pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Option<Value> {
-    if role.grants.is_empty() {
+    if role.grants.is_empty() && role.secrets.is_empty() {
         return None;
     }
     let network = network_alternatives(blueprint, role);
@@ -346,6 +369,26 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
             "Action": actions(&["glue:GetConnection"]),
             "Resource": string_list([ctx.glue_catalog_arn(), ctx.glue_connection_arn(&connection.name)]),
         }));
+    }
+
+    let secrets = secret_reads(blueprint, role);
+    if !secrets.is_empty() {
+        statements.push(json!({
+            "Sid": unique_sid("ReadSecrets".to_string()),
+            "Effect": "Allow",
+            "Action": actions(&["secretsmanager:GetSecretValue"]),
+            "Resource": string_list(secrets.iter().cloned()),
+        }));
+        let keys: Vec<String> = secrets.iter().filter_map(|s| ctx.secret_key_arn(s)).collect();
+        if !keys.is_empty() {
+            statements.push(json!({
+                "Sid": unique_sid("DecryptSecrets".to_string()),
+                "Effect": "Allow",
+                "Action": actions(DECRYPT_ACTIONS),
+                "Resource": string_list(keys),
+                "Condition": {"StringEquals": {"kms:ViaService": ctx.via_service("secretsmanager")}}
+            }));
+        }
     }
 
     for key_use in key_uses(blueprint, role) {

@@ -76,6 +76,7 @@ const NOT_FOUND_CODES: &[&str] = &[
     "NotFoundException",
     "NoSuchEntity",
     "EntityNotFoundException",
+    "ResourceNotFoundException",
     "NoSuchBucket",
     "NotFound",
     "NoSuchBucketPolicy",

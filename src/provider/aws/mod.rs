@@ -12,6 +12,7 @@ mod glue;
 mod key;
 pub mod retry;
 mod role;
+mod secrets;
 
 use std::collections::BTreeMap;
 use std::sync::{Arc, Mutex};
@@ -216,8 +217,9 @@ impl AwsProvider {
                 .boxed(),
             );
         }
-        let (keys, others): (Vec<Observed>, Vec<Observed>) =
-            self.run_reads(reads).await?.into_iter().partition(|o| o.address.kind == Kind::Key);
+        let referenced = secrets::referenced(bp);
+        let (read, secret_infos) = tokio::try_join!(self.run_reads(reads), secrets::describe(&self.clients, &referenced))?;
+        let (keys, others): (Vec<Observed>, Vec<Observed>) = read.into_iter().partition(|o| o.address.kind == Kind::Key);
 
         let mut observed: BTreeMap<Address, Observed> = BTreeMap::new();
         for key in keys {
@@ -257,6 +259,7 @@ impl AwsProvider {
             key_arns: observed.values().filter(|o| o.address.kind == Kind::Key).map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
             created_roles: Default::default(),
             propagation: self.propagation,
+            secrets: secret_infos,
         };
 
         let desired = self.desired_all(&ctx);
@@ -264,7 +267,7 @@ impl AwsProvider {
         let windows = bp.keys.iter().map(|k| (k.address.clone(), k.deletion_window_days)).collect();
         let observed_list: Vec<Observed> = observed.values().cloned().collect();
         let changes = plan::changes(&desired, &observed_list, &windows);
-        let mut notes = principal_warning.iter().cloned().chain(self.notes()).collect::<Vec<_>>();
+        let mut notes = principal_warning.iter().cloned().chain(self.notes()).chain(secrets::notes(&ctx.secrets)).collect::<Vec<_>>();
         let catalog_was_plain = observed.values().any(|o| {
             o.address.kind == Kind::GlueCatalog && o.field("encryption_mode").is_some_and(|m| m.value() == "DISABLED")
         });
@@ -450,8 +453,14 @@ impl Provider for AwsProvider {
                         PrincipalRef::Arn(_) => None,
                     }));
                 }
+                let ctx = self.context.lock().ok().and_then(|c| c.clone());
+                let key_arn = ctx.as_ref().and_then(|c| c.key_arns.get(address).cloned());
                 for role in &bp.roles {
-                    if documents::key_uses(bp, role).iter().any(|u| &u.key == address) {
+                    let uses_key = documents::key_uses(bp, role).iter().any(|u| &u.key == address);
+                    let reads_secret_under_key = ctx.as_ref().is_some_and(|c| {
+                        documents::secret_reads(bp, role).iter().any(|s| key_arn.is_some() && c.secret_key_arn(s) == key_arn)
+                    });
+                    if uses_key || reads_secret_under_key {
                         deps.push((role.address.clone(), Need::Exists));
                     }
                 }
