@@ -40,13 +40,11 @@ pub struct Diagnostic {
     pub span: Option<Range<usize>>,
     /// How to fix it.
     pub hint: Option<String>,
-    /// True when the source line may hold a secret and must not be quoted.
-    pub redact_source: bool,
 }
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
-        Diagnostic { message: message.into(), span, hint: None, redact_source: false }
+        Diagnostic { message: message.into(), span, hint: None }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
@@ -54,18 +52,15 @@ impl Diagnostic {
         self
     }
 
-    /// Marks the problem's source line as possibly holding a secret, so the
-    /// rendered error names its location without quoting it.
-    pub fn redacted(mut self) -> Self {
-        self.redact_source = true;
-        self
-    }
 }
 
 /// Every problem found in one blueprint, in source order once sorted.
 #[derive(Debug, Default)]
 pub struct Diagnostics {
     items: Vec<Diagnostic>,
+    /// Spans of values that may be secrets. Rendering masks them wherever they
+    /// appear in a quoted source line, whatever the error on that line is.
+    secret_spans: Vec<Range<usize>>,
 }
 
 impl Diagnostics {
@@ -75,6 +70,11 @@ impl Diagnostics {
 
     pub fn error(&mut self, span: &Range<usize>, message: impl Into<String>, hint: impl Into<String>) {
         self.push(Diagnostic::new(message, Some(span.clone())).with_hint(hint));
+    }
+
+    /// Records a value that must never be quoted.
+    pub fn mask(&mut self, span: Range<usize>) {
+        self.secret_spans.push(span);
     }
 
     pub fn is_empty(&self) -> bool {
@@ -100,6 +100,7 @@ impl Diagnostics {
     /// `hint:` footer.
     pub fn render(&self, source: &Source, color: bool) -> String {
         let renderer = if color { Renderer::styled() } else { Renderer::plain() };
+        let masked = self.masked(&source.text);
         let mut out = String::new();
         for diagnostic in &self.items {
             let title = match &diagnostic.span {
@@ -107,10 +108,10 @@ impl Diagnostics {
                 None => format!("{} ({})", diagnostic.message, source.path),
             };
             let mut message = Level::Error.title(&title);
-            if let Some(span) = diagnostic.span.as_ref().filter(|_| !diagnostic.redact_source) {
-                let span = clamp(span, &source.text);
+            if let Some(span) = &diagnostic.span {
+                let span = clamp(span, &masked);
                 message = message.snippet(
-                    Snippet::source(&source.text)
+                    Snippet::source(&masked)
                         .origin(&source.path)
                         .fold(true)
                         .annotation(Level::Error.span(span)),
@@ -126,6 +127,24 @@ impl Diagnostics {
         let noun = if count == 1 { "error" } else { "errors" };
         let _ = writeln!(out, "{count} {noun} in {}; nothing was changed.", source.path);
         out
+    }
+}
+
+impl Diagnostics {
+    /// The source with every secret value replaced by `*`, one per character,
+    /// so positions and columns stay the same.
+    fn masked(&self, text: &str) -> String {
+        let mut masked = String::with_capacity(text.len());
+        for (offset, c) in text.char_indices() {
+            let secret = self.secret_spans.iter().any(|s| s.contains(&offset)) && !c.is_whitespace();
+            if secret {
+                // Keep the byte length, so later spans still fall on the same text.
+                masked.extend(std::iter::repeat_n('*', c.len_utf8()));
+            } else {
+                masked.push(c);
+            }
+        }
+        masked
     }
 }
 

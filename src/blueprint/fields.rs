@@ -27,6 +27,49 @@ const SECRET_FIELDS: &[&str] = &[
     "private_key", "token", "api_key", "credentials", "username", "user_name",
 ];
 
+/// Returns the byte spans of values assigned to secret-like keys anywhere in
+/// the text (`password = "…"`, also inside inline tables), found by scanning
+/// rather than parsing, so that even a file with syntax errors never has such
+/// a value quoted back in an error.
+pub fn secret_assignments(text: &str) -> Vec<Range<usize>> {
+    let mut spans = Vec::new();
+    let bytes = text.as_bytes();
+    let is_key_char = |b: u8| b.is_ascii_alphanumeric() || b == b'_' || b == b'-';
+    let mut start = 0;
+    while start < bytes.len() {
+        if !is_key_char(bytes[start]) || (start > 0 && is_key_char(bytes[start - 1])) {
+            start += 1;
+            continue;
+        }
+        let mut end = start;
+        while end < bytes.len() && is_key_char(bytes[end]) {
+            end += 1;
+        }
+        let key = text[start..end].trim_matches('"').to_ascii_lowercase();
+        let mut cursor = end;
+        while cursor < bytes.len() && (bytes[cursor] == b' ' || bytes[cursor] == b'\t' || bytes[cursor] == b'"') {
+            cursor += 1;
+        }
+        if SECRET_FIELDS.contains(&key.as_str()) && cursor < bytes.len() && bytes[cursor] == b'=' {
+            let value_start = cursor + 1;
+            let mut value_end = value_start;
+            while value_end < bytes.len() && !matches!(bytes[value_end], b'\n' | b',' | b'}') {
+                value_end += 1;
+            }
+            spans.push(value_start..value_end);
+            start = value_end;
+        } else {
+            start = end;
+        }
+    }
+    spans
+}
+
+/// True when a field or tag name suggests it holds a credential.
+pub fn is_secret_name(name: &str) -> bool {
+    SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str())
+}
+
 /// One blueprint table, read field by field against the list of fields it allows.
 pub struct Fields<'a> {
     table: &'a Table,
@@ -45,10 +88,10 @@ impl<'a> Fields<'a> {
                 continue;
             }
             if SECRET_FIELDS.contains(&name.to_ascii_lowercase().as_str()) {
+                d.mask(table.get(name).map_or(key.span.clone(), |value| value.span.clone()));
                 d.push(
                     Diagnostic::new(format!("{context}: field `{name}` would store a secret in the blueprint"), Some(key.span.clone()))
-                        .with_hint("store credentials in AWS Secrets Manager and reference the secret's ARN; blueprints never hold secrets")
-                        .redacted(),
+                        .with_hint("store credentials in AWS Secrets Manager and reference the secret's ARN; blueprints never hold secrets"),
                 );
                 continue;
             }
@@ -206,6 +249,14 @@ mod tests {
         assert!(d.items()[0].hint.as_deref().unwrap().contains("did you mean `name`?"));
         assert!(d.items()[1].message.contains("would store a secret"));
         assert!(!d.items()[1].message.contains("hunter2"));
+    }
+
+    #[test]
+    fn secret_assignments_cover_broken_and_inline_values() {
+        let text = "password = \"abc\nx = 1\ngrants = [{ read = \"b\", token = \"xyz\" }]\n";
+        let spans = secret_assignments(text);
+        let values: Vec<&str> = spans.iter().map(|s| text[s.clone()].trim()).collect();
+        assert_eq!(values, vec!["\"abc", "\"xyz\""]);
     }
 
     #[test]

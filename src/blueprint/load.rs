@@ -26,6 +26,9 @@ const GRANT_FIELDS: &[&str] = &["read", "write", "list", "decrypt", "encrypt", "
 /// Loads and validates a blueprint. `env` selects `[env.NAME]` overrides.
 pub fn load(source: Source, env: Option<&str>) -> Result<Blueprint, (Source, Diagnostics)> {
     let mut d = Diagnostics::default();
+    for span in super::fields::secret_assignments(&source.text) {
+        d.mask(span);
+    }
     let blueprint = node::parse(&source.text, &mut d).and_then(|root| read(&source, root, env, &mut d));
     match blueprint {
         Some(blueprint) if d.is_empty() => Ok(blueprint),
@@ -460,6 +463,11 @@ impl Reader<'_> {
         let map = f.string_map("tags", self.d);
         let mut tags = BTreeMap::new();
         for (key, value) in map {
+            if super::fields::is_secret_name(&key) {
+                self.d.mask(value.span.clone());
+                self.d.error(&value.span, format!("{}: tag `{key}` would store a secret in a tag, which anyone who can list tags reads", f.context()), "keep credentials in AWS Secrets Manager; tags are not secret");
+                continue;
+            }
             if let Err((problem, hint)) = rules::tag_key(&key) {
                 self.d.error(&value.span, format!("{}: field `tags`: {problem}", f.context()), hint);
             }

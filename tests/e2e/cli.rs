@@ -176,3 +176,37 @@ availability_zone = "eu-west-1a"
     assert!(!stderr.contains("correct horse"), "a password must never be echoed:\n{stderr}");
     assert!(!stderr.contains("svc_reader"), "a username must never be echoed:\n{stderr}");
 }
+
+#[test]
+fn secrets_are_masked_in_quoted_lines() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+tags = { token = "SECRET-TAG-VALUE" }
+
+[role.etl]
+assumed_by = { services = ["ec2"], password = "SECRET-AAA" }
+grants = [{ read = "bucket.nope", token = "SECRET-BBB" }]
+"#;
+    let (_dir, path) = write_blueprint(text);
+    for args in [vec!["validate", path.as_str()], vec!["-vv", "validate", path.as_str()]] {
+        let output = hipcloud(&args, &[]);
+        assert_eq!(output.status.code(), Some(1));
+        let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
+        assert!(all.contains("unknown service \"ec2\""), "the other errors are still reported:\n{all}");
+        assert!(all.contains("refers to bucket.nope"), "{all}");
+        for secret in ["SECRET-AAA", "SECRET-BBB", "SECRET-TAG-VALUE"] {
+            assert!(!all.contains(secret), "{secret} was printed:\n{all}");
+        }
+    }
+
+    // A syntax error on a secret's line must not quote it either.
+    let (_dir, path) = write_blueprint("[blueprint]\nname = \"lab\"\npassword = \"SECRET-CCC\n");
+    let output = hipcloud(&["validate", &path], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("invalid TOML"), "{stderr}");
+    assert!(!stderr.contains("SECRET-CCC"), "{stderr}");
+}
