@@ -12,10 +12,15 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// Exit codes: 0 success (and no changes, with --detailed-exitcode), 1 error,
 /// 2 changes present (plan with --detailed-exitcode).
 ///
+/// Exit codes: usage errors exit 1 too.
+///
 /// Environment: AWS credentials come from the standard AWS chain (environment,
 /// profiles, SSO). AWS_ENDPOINT_URL points hipcloud at an emulator.
-/// HIPCLOUD_MAX_ATTEMPTS sets the attempts per AWS call (default 5).
-/// NO_COLOR turns colour off.
+/// HIPCLOUD_BLUEPRINT names the blueprint file when no argument does.
+/// HIPCLOUD_ENV selects an environment when --env is not given.
+/// HIPCLOUD_MAX_ATTEMPTS sets the attempts per AWS call (1 to 10, default 5).
+/// NO_COLOR turns colour off. CI hides progress lines. RUST_LOG replaces the
+/// log filter that -v sets. An empty variable counts as unset.
 #[derive(Debug, Parser)]
 #[command(name = "hipcloud", version, propagate_version = true)]
 pub struct Cli {
@@ -28,8 +33,8 @@ pub struct Cli {
 
 #[derive(Debug, Args)]
 pub struct GlobalArgs {
-    /// Apply the blueprint's [env.NAME] overrides.
-    #[arg(long, global = true, env = "HIPCLOUD_ENV", value_name = "NAME")]
+    /// Apply the blueprint's [env.NAME] overrides [env: HIPCLOUD_ENV].
+    #[arg(long, global = true, value_name = "NAME")]
     pub env: Option<String>,
 
     /// When to colour output. `auto` colours only terminals and honours NO_COLOR.
@@ -62,9 +67,32 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct BlueprintArg {
-    /// The blueprint file.
-    #[arg(default_value = "blueprint.toml", env = "HIPCLOUD_BLUEPRINT", value_name = "BLUEPRINT")]
-    pub blueprint: PathBuf,
+    /// The blueprint file [default: $HIPCLOUD_BLUEPRINT, else blueprint.toml].
+    #[arg(value_name = "BLUEPRINT")]
+    pub blueprint: Option<PathBuf>,
+}
+
+impl BlueprintArg {
+    /// The blueprint path: the argument, else a non-empty `HIPCLOUD_BLUEPRINT`,
+    /// else `blueprint.toml`.
+    pub fn path(&self) -> PathBuf {
+        self.blueprint
+            .clone()
+            .or_else(|| non_empty_env("HIPCLOUD_BLUEPRINT").map(PathBuf::from))
+            .unwrap_or_else(|| PathBuf::from("blueprint.toml"))
+    }
+}
+
+impl GlobalArgs {
+    /// The environment: `--env`, else a non-empty `HIPCLOUD_ENV`.
+    pub fn environment(&self) -> Option<String> {
+        self.env.clone().filter(|e| !e.is_empty()).or_else(|| non_empty_env("HIPCLOUD_ENV"))
+    }
+}
+
+/// Reads an environment variable, treating an empty value as unset.
+pub fn non_empty_env(name: &str) -> Option<String> {
+    std::env::var(name).ok().filter(|v| !v.is_empty())
 }
 
 #[derive(Debug, Args)]

@@ -54,9 +54,11 @@ pub fn topological_order(
     Ok(order)
 }
 
-/// Orders buckets so that each access-log target comes before the buckets that
-/// log to it, because a target's policy must admit log delivery first.
-pub fn logging_order(blueprint: &Blueprint) -> Result<Vec<Address>, Vec<Address>> {
+/// Returns every cycle among buckets' `access_logs` references. A target's
+/// policy must admit log delivery before a bucket logs to it, so a cycle has
+/// no order. After each cycle is found, one of its edges is dropped and the
+/// search goes on, so separate cycles are all reported.
+pub fn logging_cycles(blueprint: &Blueprint) -> Vec<Vec<Address>> {
     let nodes: Vec<Address> = blueprint.buckets.iter().map(|b| b.address.clone()).collect();
     let mut edges = BTreeMap::new();
     for bucket in &blueprint.buckets {
@@ -66,7 +68,12 @@ pub fn logging_order(blueprint: &Blueprint) -> Result<Vec<Address>, Vec<Address>
             }
         }
     }
-    topological_order(&nodes, &edges)
+    let mut cycles = Vec::new();
+    while let Err(cycle) = topological_order(&nodes, &edges) {
+        edges.remove(&cycle[0]);
+        cycles.push(cycle);
+    }
+    cycles
 }
 
 #[cfg(test)]

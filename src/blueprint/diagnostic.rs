@@ -72,6 +72,11 @@ impl Diagnostics {
         self.push(Diagnostic::new(message, Some(span.clone())).with_hint(hint));
     }
 
+    /// Keeps only the problems `keep` accepts.
+    pub fn retain(&mut self, keep: impl FnMut(&Diagnostic) -> bool) {
+        self.items.retain(keep);
+    }
+
     /// Records a value that must never be quoted.
     pub fn mask(&mut self, span: Range<usize>) {
         self.secret_spans.push(span);

@@ -195,14 +195,14 @@ impl<'a> Fields<'a> {
         }
     }
 
-    /// Reads a table of string values, such as `tags`.
-    pub fn string_map(&self, name: &str, d: &mut Diagnostics) -> BTreeMap<String, Spanned<String>> {
+    /// Reads a table of string values, such as `tags`, with each key's span.
+    pub fn string_map(&self, name: &str, d: &mut Diagnostics) -> BTreeMap<String, (Range<usize>, Spanned<String>)> {
         let mut map = BTreeMap::new();
         let Some((table, _)) = self.table(name, d) else { return map };
         for (key, node) in &table.entries {
             match &node.value {
                 Value::String(s) => {
-                    map.insert(key.name.clone(), Spanned::new(s.clone(), node.span.clone()));
+                    map.insert(key.name.clone(), (key.span.clone(), Spanned::new(s.clone(), node.span.clone())));
                 }
                 _ => d.push(
                     Diagnostic::new(

@@ -119,7 +119,8 @@ impl Reader<'_> {
         let spec = GlueConnectionSpec {
             address: address.clone(),
             name: name.value,
-            description: f.string("description", self.d).map(|s| s.value).unwrap_or_else(|| format!("hipcloud {address}")),
+            // Glue accepts connection descriptions of up to 2,048 characters.
+            description: self.description(f, address, 2048, false),
             engine: engine?,
             host: host?.value,
             port: port?.value,

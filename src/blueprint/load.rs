@@ -4,7 +4,7 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::ops::Range;
 
-use super::diagnostic::{Diagnostics, Source};
+use super::diagnostic::{Diagnostic, Diagnostics, Source};
 use super::fields::{nearest, Fields, Spanned};
 use super::node::{self, Node, Table, Value};
 use super::rules;
@@ -75,11 +75,12 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
                     })
                     .unwrap_or_default();
                 let hint = if declared.is_empty() {
-                    format!("the blueprint declares no environments; add an [env.{name}] table or drop --env")
+                    format!("the blueprint declares no environments; add an [env.{name}] table, or remove --env (or HIPCLOUD_ENV)")
                 } else {
                     format!("declared environments: {}", declared.join(", "))
                 };
-                d.error(&whole_file, format!("environment `{name}` is not declared in {}", source.path), hint);
+                // The environment comes from the command line, so no line of the file is at fault.
+                d.push(Diagnostic::new(format!("environment `{name}` is not declared in {}", source.path), None).with_hint(hint));
                 return None;
             }
         }
@@ -151,7 +152,10 @@ pub(super) struct Reader<'d> {
 impl Reader<'_> {
     fn header(&mut self, top: &Fields) -> Option<Header> {
         let Some((table, span)) = top.table("blueprint", self.d) else {
-            self.d.error(&self.whole_file, "missing [blueprint] table", "add [blueprint] with name, account and region");
+            // A `blueprint` that is not a table was reported by `table` already.
+            if top.node("blueprint").is_none() {
+                self.d.error(&self.whole_file, "missing [blueprint] table", "add [blueprint] with name, account and region");
+            }
             return None;
         };
         let f = Fields::new(table, "[blueprint]", BLUEPRINT_FIELDS, self.d);
@@ -225,7 +229,8 @@ impl Reader<'_> {
     }
 
     fn key(&mut self, address: &Address, f: &Fields, _span: &Range<usize>) -> Option<(KeySpec, Refs)> {
-        let description = f.string("description", self.d).map(|s| s.value).unwrap_or_else(|| format!("hipcloud {address}"));
+        // KMS accepts descriptions of up to 8,192 characters.
+        let description = self.description(f, address, 8192, false);
         let window = f.integer("deletion_window_days", self.d);
         if let Some(w) = &window {
             if !(7..=30).contains(&w.value) {
@@ -295,7 +300,8 @@ impl Reader<'_> {
             name: name.value,
             purpose,
             key: key.and_then(|k| Address::parse(&k.value)),
-            access_logs: access_logs.and_then(|a| Address::parse(&a.value)),
+            // A bucket that names itself was reported above and is left without logging.
+            access_logs: access_logs.and_then(|a| Address::parse(&a.value)).filter(|a| a != address),
             noncurrent_version_retention_days: retention.map_or(365, |r| r.value as i32),
             protect: f.bool("protect", self.d).is_some_and(|p| p.value),
             tags: self.tags(f),
@@ -328,7 +334,8 @@ impl Reader<'_> {
         let spec = RoleSpec {
             address: address.clone(),
             name: name.value,
-            description: f.string("description", self.d).map(|s| s.value).unwrap_or_else(|| format!("hipcloud {address}")),
+            // IAM accepts up to 1,000 characters, Latin-1 only.
+            description: self.description(f, address, 1000, true),
             trust,
             grants,
             secrets,
@@ -343,10 +350,12 @@ impl Reader<'_> {
         let context = format!("{context}.assumed_by");
         let f = Fields::new(table, &context, TRUST_FIELDS, self.d);
         let mut trust = Trust::default();
+        let mut unknown_service = false;
         for service in f.string_list("services", self.d).unwrap_or_default() {
             match TrustedService::ALL.into_iter().find(|s| s.name() == service.value) {
                 Some(s) => trust.services.push(s),
                 None => {
+                    unknown_service = true;
                     let names: Vec<&str> = TrustedService::ALL.iter().map(|s| s.name()).collect();
                     self.d.error(&service.span, format!("{context}: unknown service {:?}", service.value), format!("supported services: {}", names.join(", ")));
                 }
@@ -385,7 +394,9 @@ impl Reader<'_> {
             }
         }
         let people = trust.is_for_people();
-        if trust.services.is_empty() && !people {
+        // An unknown service was reported already; saying that no one is trusted
+        // as well would only repeat it.
+        if trust.services.is_empty() && !people && !unknown_service {
             self.d.error(span, format!("{context}: names no one who may assume the role"), "list services, accounts, principals, saml_providers or oidc_providers");
         }
         if !trust.services.is_empty() && people {
@@ -462,18 +473,30 @@ impl Reader<'_> {
     pub(super) fn tags(&mut self, f: &Fields) -> BTreeMap<String, String> {
         let map = f.string_map("tags", self.d);
         let mut tags = BTreeMap::new();
-        for (key, value) in map {
+        for (key, (key_span, value)) in map {
             if super::fields::is_secret_name(&key) {
                 self.d.mask(value.span.clone());
-                self.d.error(&value.span, format!("{}: tag `{key}` would store a secret in a tag, which anyone who can list tags reads", f.context()), "keep credentials in AWS Secrets Manager; tags are not secret");
+                self.d.error(&key_span, format!("{}: tag `{key}` would store a secret in a tag, which anyone who can list tags reads", f.context()), "keep credentials in AWS Secrets Manager; tags are not secret");
                 continue;
             }
             if let Err((problem, hint)) = rules::tag_key(&key) {
-                self.d.error(&value.span, format!("{}: field `tags`: {problem}", f.context()), hint);
+                self.d.error(&key_span, format!("{}: field `tags`: {problem}", f.context()), hint);
+            }
+            if let Err((problem, hint)) = rules::tag_value(&value.value) {
+                self.d.error(&value.span, format!("{}: field `tags.{key}`: {problem}", f.context()), hint);
             }
             tags.insert(key, value.value);
         }
         tags
+    }
+
+    /// Reads `description`, checked against the cloud's limit for the kind.
+    pub(super) fn description(&mut self, f: &Fields, address: &Address, max: usize, latin1_only: bool) -> String {
+        let Some(text) = f.string("description", self.d) else { return format!("hipcloud {address}") };
+        if let Err((problem, hint)) = rules::description(&text.value, max, latin1_only) {
+            self.d.error(&text.span, format!("{address}: field `description`: {problem}"), hint);
+        }
+        text.value
     }
 
     pub(super) fn check(&mut self, value: &Option<Spanned<String>>, context: &str, field: &str, rule: impl Fn(&str) -> Result<(), rules::Invalid>) {
@@ -516,7 +539,7 @@ impl References<'_> {
             }
         }
         self.duplicate_names(blueprint, d);
-        if let Err(cycle) = crate::graph::logging_order(blueprint) {
+        for cycle in crate::graph::logging_cycles(blueprint) {
             let span = blueprint.spans.get(&cycle[0]).cloned().unwrap_or(0..0);
             let names: Vec<String> = cycle.iter().map(Address::to_string).collect();
             d.error(&span, format!("reference cycle through `access_logs`: {}", names.join(" -> ")), "break the cycle: an access-log bucket should not log back into a bucket that logs to it");

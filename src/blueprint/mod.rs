@@ -19,6 +19,16 @@ pub fn load_file(path: &str, env: Option<&str>) -> Result<Blueprint, LoadError> 
     load(Source { path: path.to_string(), text }, env).map_err(|(file, diagnostics)| LoadError::Invalid { file, diagnostics })
 }
 
+impl LoadError {
+    /// The I/O error kind when the file could not be read.
+    pub fn source_kind(&self) -> Option<std::io::ErrorKind> {
+        match self {
+            LoadError::Read { error, .. } => Some(error.kind()),
+            LoadError::Invalid { .. } => None,
+        }
+    }
+}
+
 #[derive(Debug, thiserror::Error)]
 pub enum LoadError {
     /// The file could not be read.

@@ -96,34 +96,46 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Table> {
         }
         return None;
     }
-    let span = table.span();
-    Some(convert_table(table.into_inner(), &span))
+    let mut too_large = Vec::new();
+    let root = convert_table(table.into_inner(), &mut too_large);
+    for span in too_large {
+        diagnostics.push(
+            Diagnostic::new("integer is too large: the largest TOML integer is 9223372036854775807", Some(span))
+                .with_hint("write a value in the range the field allows"),
+        );
+    }
+    Some(root)
 }
 
-fn convert_table(table: DeTable<'_>, _span: &Range<usize>) -> Table {
+/// Converts a parsed table, recording the spans of integers that do not fit
+/// in 64 bits (the TOML limit) in `too_large`.
+fn convert_table(table: DeTable<'_>, too_large: &mut Vec<Range<usize>>) -> Table {
     let entries = table
         .into_iter()
         .map(|(key, value)| {
             let key = Key { name: key.get_ref().to_string(), span: key.span() };
-            (key, convert(value))
+            (key, convert(value, too_large))
         })
         .collect();
     Table { entries }
 }
 
-fn convert(node: toml::Spanned<DeValue<'_>>) -> Node {
+fn convert(node: toml::Spanned<DeValue<'_>>, too_large: &mut Vec<Range<usize>>) -> Node {
     let span = node.span();
     let value = match node.into_inner() {
         DeValue::String(s) => Value::String(s.into_owned()),
         DeValue::Integer(i) => match i64::from_str_radix(&i.as_str().replace('_', ""), i.radix()) {
             Ok(n) => Value::Integer(n),
-            Err(_) => Value::String(i.as_str().to_string()),
+            Err(_) => {
+                too_large.push(span.clone());
+                Value::Integer(i64::MAX)
+            }
         },
         DeValue::Float(f) => Value::Float(f.as_str().replace('_', "").parse().unwrap_or(f64::NAN)),
         DeValue::Boolean(b) => Value::Bool(b),
         DeValue::Datetime(d) => Value::Datetime(d.to_string()),
-        DeValue::Array(items) => Value::Array(items.iter().cloned().map(convert).collect()),
-        DeValue::Table(table) => Value::Table(convert_table(table, &span)),
+        DeValue::Array(items) => Value::Array(items.iter().cloned().map(|item| convert(item, too_large)).collect()),
+        DeValue::Table(table) => Value::Table(convert_table(table, too_large)),
     };
     Node { value, span }
 }

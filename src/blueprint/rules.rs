@@ -153,7 +153,11 @@ fn non_public_kind(address: IpAddr) -> Option<&'static str> {
         }
         IpAddr::V6(v6) => {
             let first = v6.segments()[0];
-            if v6.is_loopback() || v6.is_unspecified() {
+            if let Some(v4) = v6.to_ipv4_mapped() {
+                non_public_kind(IpAddr::V4(v4))
+            } else if v6.is_loopback() {
+                Some("loopback")
+            } else if v6.is_unspecified() {
                 Some("reserved")
             } else if first & 0xfe00 == 0xfc00 {
                 Some("unique local (RFC 4193)")
@@ -312,14 +316,53 @@ pub fn s3_object_url(url: &str) -> Result<(), Invalid> {
     }
 }
 
+/// Characters AWS accepts in tag keys and values across S3, KMS, IAM and Glue:
+/// letters, digits, white space and `_ . : / = + - @`.
+fn tag_character(c: char) -> bool {
+    c.is_alphanumeric() || c == ' ' || "_.:/=+-@".contains(c)
+}
+
+/// A tag value: at most 256 characters that every tagged service accepts.
+pub fn tag_value(value: &str) -> Result<(), Invalid> {
+    if value.chars().count() > 256 {
+        return invalid(format!("tag value has {} characters, more than 256", value.chars().count()), "shorten the value to 256 characters");
+    }
+    if let Some(c) = value.chars().find(|c| !tag_character(*c)) {
+        return invalid(format!("tag value contains {c:?}, which AWS does not accept in tags"), "use letters, digits, spaces and _ . : / = + - @");
+    }
+    Ok(())
+}
+
+/// A description within the cloud's length limit, without control or
+/// bidirectional formatting characters, which can hide text in a plan.
+pub fn description(text: &str, max: usize, latin1_only: bool) -> Result<(), Invalid> {
+    let count = text.chars().count();
+    if count > max {
+        return invalid(format!("description has {count} characters, more than {max}"), format!("shorten it to {max} characters"));
+    }
+    let bidi = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
+    if let Some(c) = text.chars().find(|c| (c.is_control() && *c != '\n' && *c != '\t') || bidi(*c)) {
+        return invalid(format!("description contains the control character {c:?}"), "remove control and text-direction characters");
+    }
+    if latin1_only {
+        if let Some(c) = text.chars().find(|c| *c as u32 > 0xFF) {
+            return invalid(format!("description contains {c:?}, which IAM does not accept"), "IAM role descriptions take Latin-1 characters only");
+        }
+    }
+    Ok(())
+}
+
 /// Tag keys under `hipcloud:` and `aws:` are reserved.
 pub fn tag_key(key: &str) -> Result<(), Invalid> {
     let lower = key.to_ascii_lowercase();
     if lower.starts_with("hipcloud:") || lower.starts_with("aws:") {
         return invalid(format!("tag key {key:?} uses a reserved prefix"), "choose a key that does not start with `hipcloud:` or `aws:`");
     }
-    if key.is_empty() || key.len() > 128 {
+    if key.is_empty() || key.chars().count() > 128 {
         return invalid(format!("invalid tag key {key:?}"), "use 1 to 128 characters");
+    }
+    if let Some(c) = key.chars().find(|c| !tag_character(*c)) {
+        return invalid(format!("tag key contains {c:?}, which AWS does not accept in tags"), "use letters, digits, spaces and _ . : / = + - @");
     }
     Ok(())
 }
@@ -342,7 +385,7 @@ mod tests {
     fn public_cidrs_reject_private_ranges() {
         assert!(public_cidr("203.0.113.0/24").is_ok());
         assert!(public_cidr("2001:db8::/32").is_ok());
-        for text in ["10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/0", "fd00::/8"] {
+        for text in ["10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/0", "fd00::/8", "::ffff:10.0.0.1/128", "::1/128"] {
             assert!(public_cidr(text).is_err(), "{text}");
         }
     }
@@ -361,6 +404,20 @@ mod tests {
         assert!(iam_principal_arn("arn:aws:s3:::bucket").is_err());
         assert!(iam_arn("arn:aws:iam::aws:policy/ReadOnlyAccess", "policy").is_ok());
         assert!(iam_arn("arn:aws:iam::123456789012:saml-provider/okta", "saml-provider").is_ok());
+    }
+
+    #[test]
+    fn tags_and_descriptions_follow_aws_limits() {
+        assert!(tag_value("clinical-research").is_ok());
+        assert!(tag_value(&"x".repeat(257)).is_err());
+        assert!(tag_value("a\u{0}b").is_err());
+        assert!(tag_key("cost_center").is_ok());
+        assert!(tag_key("cost\ncenter").is_err());
+        assert!(description("Encrypts PHI", 1000, true).is_ok());
+        assert!(description("臨床データ", 1000, true).is_err());
+        assert!(description("臨床データ", 2048, false).is_ok());
+        assert!(description("safe\u{202E}txt.exe", 2048, false).is_err());
+        assert!(description(&"d".repeat(1001), 1000, true).is_err());
     }
 
     #[test]

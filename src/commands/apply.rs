@@ -21,7 +21,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
             }
         }
     }
-    let Some(blueprint) = load(global, &args.blueprint.blueprint) else { return EXIT_ERROR };
+    let Some(blueprint) = load(global, &args.blueprint.path()) else { return EXIT_ERROR };
     let provider = connect(blueprint).await;
     let Some(snapshot) = read_plan(global, &provider).await else { return EXIT_ERROR };
     let plan = &snapshot.plan;

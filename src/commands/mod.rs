@@ -39,16 +39,30 @@ pub fn print_error(global: &GlobalArgs, message: &str, hint: Option<&str>) {
     }
 }
 
-/// Loads the blueprint, printing every problem when it is invalid.
+/// Loads the blueprint with the selected environment, printing every problem
+/// when it is invalid.
 fn load(global: &GlobalArgs, path: &std::path::Path) -> Option<Blueprint> {
-    match blueprint::load_file(&path.to_string_lossy(), global.env.as_deref()) {
+    load_env(global, path, global.environment().as_deref())
+}
+
+/// Loads the blueprint with `env`'s overrides, printing every problem, under a
+/// line that names the environment, when it is invalid.
+fn load_env(global: &GlobalArgs, path: &std::path::Path, env: Option<&str>) -> Option<Blueprint> {
+    match blueprint::load_file(&path.to_string_lossy(), env) {
         Ok(blueprint) => Some(blueprint),
         Err(LoadError::Invalid { file, diagnostics }) => {
+            if let Some(env) = env {
+                eprintln!("With the overrides of environment `{env}`:");
+            }
             eprint!("{}", diagnostics.render(&file, output::stderr_color(global.color)));
             None
         }
         Err(error @ LoadError::Read { .. }) => {
-            print_error(global, &error.to_string(), Some("pass the path of a blueprint file, such as blueprints/research-lab.toml"));
+            let hint = match error.source_kind() {
+                Some(std::io::ErrorKind::InvalidData) => "save the blueprint as UTF-8 text",
+                _ => "pass the path of a blueprint file, such as blueprints/research-lab.toml",
+            };
+            print_error(global, &error.to_string(), Some(hint));
             None
         }
     }

@@ -10,7 +10,7 @@ use crate::provider::aws::{AwsProvider, PlanError, Snapshot};
 use super::{connect, load, print_error, EXIT_CHANGES, EXIT_ERROR, EXIT_OK};
 
 pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
-    let Some(blueprint) = load(global, &args.blueprint.blueprint) else { return EXIT_ERROR };
+    let Some(blueprint) = load(global, &args.blueprint.path()) else { return EXIT_ERROR };
     let provider = connect(blueprint).await;
     let Some(snapshot) = read_plan(global, &provider).await else { return EXIT_ERROR };
 
@@ -46,6 +46,10 @@ pub async fn read_plan(global: &GlobalArgs, provider: &AwsProvider) -> Option<Sn
                 PlanError::Aws(e) if e.kind == crate::provider::aws::ErrorKind::AccessDenied => {
                     Some("the credentials lack a permission hipcloud needs; README lists the IAM permissions for plan and apply")
                 }
+                // No service error code: the request never got an answer from AWS.
+                PlanError::Aws(e) if e.code == "Error" => Some(
+                    "hipcloud could not reach AWS or load credentials. Check the credentials (AWS_PROFILE, `aws sts get-caller-identity`), the network, and for an emulator AWS_ENDPOINT_URL. Nothing was changed",
+                ),
                 PlanError::Aws(_) => Some("nothing was changed; run the plan again, or use -v for details"),
                 PlanError::Conflict(_) => None,
             };

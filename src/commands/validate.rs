@@ -1,35 +1,69 @@
 //! `hipcloud validate`: every check that needs no cloud call.
 
-use crate::blueprint;
+use crate::blueprint::{self, Diagnostic, LoadError};
 use crate::cli::{BlueprintArg, GlobalArgs};
+use crate::output;
 
-use super::{load, EXIT_ERROR, EXIT_OK};
+use super::{print_error, EXIT_ERROR, EXIT_OK};
 
+/// Checks the blueprint with the selected environment. Without one, checks the
+/// base file and every declared environment, and reports each environment's
+/// errors that the base file does not already have.
 pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
-    let Some(base) = load(global, &args.blueprint) else { return EXIT_ERROR };
+    let path = args.path();
+    let path_text = path.to_string_lossy().into_owned();
+    let color = output::stderr_color(global.color);
+    let selected = global.environment();
 
-    // Without --env, every environment's overrides are checked too.
-    let mut checked = vec![match &base.env {
-        Some(env) => format!("environment {env}"),
-        None => "base".to_string(),
-    }];
-    if global.env.is_none() {
-        for env in blueprint::environments(&base.source) {
-            let with_env = GlobalArgs { env: Some(env.clone()), color: global.color, verbose: global.verbose };
-            if load(&with_env, &args.blueprint).is_none() {
-                return EXIT_ERROR;
+    let base = blueprint::load_file(&path_text, selected.as_deref());
+    let base_problems: Vec<Diagnostic> = match &base {
+        Err(LoadError::Invalid { diagnostics, .. }) => diagnostics.items().to_vec(),
+        _ => Vec::new(),
+    };
+    let mut failed = false;
+    let mut checked = Vec::new();
+    let source = match &base {
+        Ok(blueprint) => blueprint.source.clone(),
+        Err(LoadError::Invalid { file, diagnostics }) => {
+            if let Some(env) = &selected {
+                eprintln!("With the overrides of environment `{env}`:");
             }
-            checked.push(format!("environment {env}"));
+            eprint!("{}", diagnostics.render(file, color));
+            failed = true;
+            file.clone()
+        }
+        Err(error) => {
+            print_error(global, &error.to_string(), Some("pass the path of a blueprint file, such as blueprints/research-lab.toml"));
+            return EXIT_ERROR;
+        }
+    };
+    checked.push(selected.as_ref().map_or("base".to_string(), |env| format!("environment {env}")));
+
+    if selected.is_none() {
+        for env in blueprint::environments(&source) {
+            match blueprint::load(source.clone(), Some(&env)) {
+                Ok(_) => checked.push(format!("environment {env}")),
+                Err((file, mut diagnostics)) => {
+                    diagnostics.retain(|d| !base_problems.contains(d));
+                    if !diagnostics.is_empty() {
+                        eprintln!("With the overrides of environment `{env}`:");
+                        eprint!("{}", diagnostics.render(&file, color));
+                    }
+                    failed = true;
+                }
+            }
         }
     }
+    let Ok(base) = base.as_ref().map_err(|_| ()).and_then(|b| if failed { Err(()) } else { Ok(b) }) else { return EXIT_ERROR };
     println!(
-        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s), {} Glue connection(s).",
-        args.blueprint.display(),
+        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s), {} Glue connection(s){}.",
+        path.display(),
         checked.join(", "),
         base.keys.len(),
         base.buckets.len(),
         base.roles.len(),
-        base.glue_connections.len()
+        base.glue_connections.len(),
+        if base.glue_catalog.is_some() { ", Glue catalog encryption" } else { "" }
     );
     EXIT_OK
 }

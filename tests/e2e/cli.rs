@@ -210,3 +210,86 @@ grants = [{ read = "bucket.nope", token = "SECRET-BBB" }]
     assert!(stderr.contains("invalid TOML"), "{stderr}");
     assert!(!stderr.contains("SECRET-CCC"), "{stderr}");
 }
+
+#[test]
+fn usage_errors_exit_one() {
+    let output = hipcloud(&["plan", "--detailed-exitcode", "--format", "yaml"], &[]);
+    assert_eq!(output.status.code(), Some(1), "2 means changes present, so usage errors must not use it");
+    let help = hipcloud(&["plan", "--help"], &[]);
+    assert_eq!(help.status.code(), Some(0));
+}
+
+#[test]
+fn validate_reports_every_environment() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+
+[bucket.logs]
+name = "lab-logs-0001"
+purpose = "access-logs"
+
+[env.staging.bucket.logs]
+name = "Staging_Logs"
+
+[env.prod.blueprint]
+account = "12"
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("With the overrides of environment `staging`:"), "{stderr}");
+    assert!(stderr.contains("invalid S3 bucket name \"Staging_Logs\""), "{stderr}");
+    assert!(stderr.contains("With the overrides of environment `prod`:"), "{stderr}");
+    assert!(stderr.contains("invalid AWS account id \"12\""), "{stderr}");
+
+    let empty_env = hipcloud(&["validate", &path], &[("HIPCLOUD_ENV", String::new())]);
+    assert!(String::from_utf8_lossy(&empty_env.stderr).contains("`staging`"), "an empty HIPCLOUD_ENV counts as unset");
+}
+
+#[test]
+fn reference_problems_are_reported_once_each() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+deletion = 99999999999999999999
+
+[bucket.a]
+name = "lab-a-0001"
+purpose = "access-logs"
+access_logs = "bucket.b"
+
+[bucket.b]
+name = "lab-b-0001"
+purpose = "access-logs"
+access_logs = "bucket.a"
+
+[bucket.c]
+name = "lab-c-0001"
+purpose = "access-logs"
+access_logs = "bucket.d"
+
+[bucket.d]
+name = "lab-d-0001"
+purpose = "access-logs"
+access_logs = "bucket.c"
+
+[bucket.e]
+name = "lab-e-0001"
+purpose = "access-logs"
+access_logs = "bucket.e"
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[]);
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    assert!(stderr.contains("bucket.a -> bucket.b -> bucket.a"), "{stderr}");
+    assert!(stderr.contains("bucket.c -> bucket.d -> bucket.c"), "both cycles are reported:\n{stderr}");
+    assert_eq!(stderr.matches("points at the bucket itself").count(), 1, "{stderr}");
+    assert!(!stderr.contains("bucket.e -> bucket.e"), "the self-reference is not reported again as a cycle:\n{stderr}");
+    assert!(stderr.contains("integer is too large"), "{stderr}");
+}

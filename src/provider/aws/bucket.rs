@@ -183,7 +183,23 @@ pub async fn create(clients: &Clients, desired: &Desired, ctx: &Context) -> Resu
         request = request.create_bucket_configuration(location);
     }
     request.send().await.map_err(|e| classify("s3:CreateBucket", address, e))?;
-    set_tags(clients, address, name, &desired.tags).await?;
+
+    // Without its tags the bucket would be invisible to the next plan, which
+    // would then refuse its name as taken. The new bucket is empty, so
+    // deleting it again loses nothing.
+    if let Err(mut error) = set_tags(clients, address, name, &desired.tags).await {
+        match clients.s3.delete_bucket().bucket(name).send().await {
+            Ok(_) => error.message.push_str("; the new bucket was deleted again, so the next plan creates it afresh"),
+            Err(_) => error.message.push_str(&format!(
+                "; the new bucket {name} could not be deleted again: delete it by hand, or tag it {} = {:?} and {} = {:?}",
+                crate::state::TAG_BLUEPRINT,
+                desired.tags.get(crate::state::TAG_BLUEPRINT).cloned().unwrap_or_default(),
+                crate::state::TAG_ADDRESS,
+                address.to_string()
+            )),
+        }
+        return Err(error);
+    }
     Ok(name.clone())
 }
 
@@ -292,7 +308,23 @@ pub async fn delete(clients: &Clients, address: &Address, name: &str, allow_data
             // ListObjectVersions returns at most 1,000 entries a page, the most DeleteObjects takes.
             if !objects.is_empty() {
                 let delete = Delete::builder().set_objects(Some(objects)).quiet(true).build().map_err(|e| AwsError::invalid_request("s3 request", address, e))?;
-                s3.delete_objects().bucket(name).delete(delete).send().await.map_err(|e| classify("s3:DeleteObjects", address, e))?;
+                let output = s3.delete_objects().bucket(name).delete(delete).send().await.map_err(|e| classify("s3:DeleteObjects", address, e))?;
+                // DeleteObjects succeeds as a call even when single objects fail;
+                // their keys are not reported, because they may hold PHI.
+                if let Some(first) = output.errors().first() {
+                    return Err(AwsError {
+                        api: "s3:DeleteObjects",
+                        address: address.to_string(),
+                        code: first.code().unwrap_or("Error").to_string(),
+                        message: format!(
+                            "{} of the bucket's object versions could not be deleted: {}",
+                            output.errors().len(),
+                            first.message().unwrap_or_default()
+                        ),
+                        request_id: None,
+                        kind: ErrorKind::Other,
+                    });
+                }
             }
             if page.is_truncated() != Some(true) {
                 break;

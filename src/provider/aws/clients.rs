@@ -19,6 +19,10 @@ use aws_smithy_types::config_bag::ConfigBag;
 /// exponential backoff and full jitter.
 pub const DEFAULT_MAX_ATTEMPTS: u32 = 5;
 
+/// The most attempts `HIPCLOUD_MAX_ATTEMPTS` may ask for, so that an
+/// unreachable endpoint fails a plan within a few minutes rather than hours.
+pub const MAX_ATTEMPTS_LIMIT: u32 = 10;
+
 /// Counts HTTP requests by `Service.Operation`, retries included.
 #[derive(Clone, Debug, Default)]
 pub struct CallCounter {
@@ -88,11 +92,16 @@ impl Clients {
     /// instance roles) for `region`. `AWS_ENDPOINT_URL` points every client at an
     /// emulator.
     pub async fn from_environment(region: &str) -> Clients {
-        let max_attempts = std::env::var("HIPCLOUD_MAX_ATTEMPTS")
-            .ok()
-            .and_then(|v| v.parse().ok())
-            .filter(|n| *n >= 1)
-            .unwrap_or(DEFAULT_MAX_ATTEMPTS);
+        let max_attempts = match crate::cli::non_empty_env("HIPCLOUD_MAX_ATTEMPTS") {
+            None => DEFAULT_MAX_ATTEMPTS,
+            Some(text) => match text.parse::<u32>() {
+                Ok(n) if (1..=MAX_ATTEMPTS_LIMIT).contains(&n) => n,
+                _ => {
+                    tracing::warn!(value = %text, "HIPCLOUD_MAX_ATTEMPTS must be a whole number from 1 to {MAX_ATTEMPTS_LIMIT}; using {DEFAULT_MAX_ATTEMPTS}");
+                    DEFAULT_MAX_ATTEMPTS
+                }
+            },
+        };
         let config = aws_config::defaults(BehaviorVersion::latest())
             .region(Region::new(region.to_string()))
             .retry_config(RetryConfig::standard().with_max_attempts(max_attempts))

@@ -117,8 +117,12 @@ fn describe_chain(error: &(dyn std::error::Error + 'static)) -> String {
         source = cause.source();
     }
     let text = parts.join(": ");
-    match text.char_indices().nth(400) {
-        Some((cut, _)) => format!("{}...", &text[..cut]),
+    match text.char_indices().nth(1000) {
+        // Cut at a word boundary so no word is left half.
+        Some((cut, _)) => {
+            let cut = text[..cut].rfind(' ').unwrap_or(cut);
+            format!("{} ...", &text[..cut])
+        }
         None => text,
     }
 }
