@@ -136,15 +136,17 @@ impl Diagnostics {
 }
 
 impl Diagnostics {
-    /// The source with every secret value replaced by `*`, one per character,
-    /// so positions and columns stay the same.
+    /// The source as errors quote it: every secret value replaced by `*`, and
+    /// tabs and carriage returns by spaces, so carets line up under the text.
+    /// Each replacement keeps the byte length, so every span still fits.
     fn masked(&self, text: &str) -> String {
         let mut masked = String::with_capacity(text.len());
         for (offset, c) in text.char_indices() {
             let secret = self.secret_spans.iter().any(|s| s.contains(&offset)) && !c.is_whitespace();
             if secret {
-                // Keep the byte length, so later spans still fall on the same text.
                 masked.extend(std::iter::repeat_n('*', c.len_utf8()));
+            } else if c == '\t' || c == '\r' {
+                masked.push(' ');
             } else {
                 masked.push(c);
             }

@@ -30,6 +30,12 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     if !plan.has_changes() {
         return EXIT_OK;
     }
+    for address in &allowed {
+        let lifts_a_guard = plan.change(address).is_some_and(|c| c.guards.iter().any(|g| g.can_be_allowed()));
+        if !lifts_a_guard {
+            eprintln!("warning: --allow-destroy {address} has no effect: the plan does not delete data at that address");
+        }
+    }
     let mut blocked = plan.blocking_guards(&allowed);
     let changes_keys = plan.changes.iter().any(|c| c.address.kind == crate::address::Kind::Key);
     if let (Some(warning), true) = (&snapshot.apply_principal_mismatch, changes_keys) {

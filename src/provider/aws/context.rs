@@ -61,8 +61,10 @@ impl Context {
     }
 
     /// The endpoint name `kms:ViaService` uses for a service in this region.
+    /// China regions use the `amazonaws.com.cn` domain.
     pub fn via_service(&self, service: &str) -> String {
-        format!("{service}.{}.amazonaws.com", self.region)
+        let domain = if self.partition == "aws-cn" { "amazonaws.com.cn" } else { "amazonaws.com" };
+        format!("{service}.{}.{domain}", self.region)
     }
 
     pub fn role_arn_by_address(&self, blueprint: &Blueprint, role: &Address) -> Option<String> {
