@@ -16,10 +16,11 @@ pub enum Kind {
     /// The account's Glue Data Catalog settings: one per blueprint, at
     /// `glue_catalog.settings`.
     GlueCatalog,
+    SageMakerDomain,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 5] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection, Kind::GlueCatalog];
+    pub const ALL: [Kind; 6] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection, Kind::GlueCatalog, Kind::SageMakerDomain];
 
     /// The table name of the kind in a blueprint and the first part of an address.
     pub fn as_str(self) -> &'static str {
@@ -29,6 +30,7 @@ impl Kind {
             Kind::Role => "role",
             Kind::GlueConnection => "glue_connection",
             Kind::GlueCatalog => "glue_catalog",
+            Kind::SageMakerDomain => "sagemaker_domain",
         }
     }
 

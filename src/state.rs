@@ -93,9 +93,18 @@ pub struct Observed {
     /// For buckets: whether any object version or delete marker exists. Read only
     /// for buckets a plan may delete.
     pub holds_data: Option<bool>,
+    /// For SageMaker domains: the apps, spaces and user profiles that must be
+    /// deleted first, in order. Read only for domains a plan may delete.
+    pub dependents: Option<Vec<String>>,
+    /// For SageMaker domains: the home EFS volume, which deletion keeps.
+    pub home_efs: Option<String>,
 }
 
 impl Observed {
+    pub fn new(address: Address, cloud_id: impl Into<String>, fields: Vec<(String, FieldValue)>, tags: BTreeMap<String, String>) -> Self {
+        Observed { address, cloud_id: cloud_id.into(), fields, tags, holds_data: None, dependents: None, home_efs: None }
+    }
+
     pub fn field(&self, name: &str) -> Option<&FieldValue> {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }

@@ -97,7 +97,9 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     }
     // References: a step that configures X waits for what X refers to.
     for change in plan.changes.iter().filter(|c| c.action != Action::Delete) {
-        let configure = (change.address.clone(), Stage::Configure);
+        let creates = matches!(change.action, Action::Create | Action::Replace);
+        let stage = if creates && provider.creates_with_references(&change.address) { Stage::Create } else { Stage::Configure };
+        let configure = (change.address.clone(), stage);
         for (dependency, need) in provider.dependencies(&change.address) {
             let Some(dependency_change) = changed.get(&dependency) else { continue };
             let wait_for = match (need, dependency_change.action) {
@@ -116,7 +118,7 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     let others: Vec<Step> = graph.keys().filter(|(_, stage)| *stage != Stage::Delete).cloned().collect();
     let deletes: Vec<Step> = graph.keys().filter(|(_, stage)| *stage == Stage::Delete).cloned().collect();
     let rank = |kind: Kind| match kind {
-        Kind::Role | Kind::GlueConnection | Kind::GlueCatalog => 0,
+        Kind::Role | Kind::GlueConnection | Kind::GlueCatalog | Kind::SageMakerDomain => 0,
         Kind::Bucket => 1,
         Kind::Key => 2,
     };

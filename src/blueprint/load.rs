@@ -11,9 +11,10 @@ use super::rules;
 use super::spec::*;
 use crate::address::{is_valid_name, Address, Kind};
 
-const TOP_LEVEL: &[&str] = &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "env"];
+const TOP_LEVEL: &[&str] =
+    &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "sagemaker_domain", "env"];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
-const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints"];
+const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints", "vpc_id", "private_subnet_ids", "security_group_ids"];
 const KEY_FIELDS: &[&str] = &["description", "deletion_window_days", "administrators", "protect", "tags"];
 const BUCKET_FIELDS: &[&str] =
     &["name", "purpose", "key", "access_logs", "noncurrent_version_retention_days", "protect", "tags"];
@@ -96,6 +97,7 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
     let connections =
         reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| r.glue_connection(&header.0, &header.2, name, fields, span));
     let catalog = reader.glue_catalog(&top);
+    let domains = reader.resources(&top, Kind::SageMakerDomain, |r, name, fields, span| r.sagemaker_domain(&header.0, &network, name, fields, span));
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -113,9 +115,10 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         roles: roles.iter().map(|(r, _)| r.clone()).collect(),
         glue_connections: connections.iter().map(|(c, _)| c.clone()).collect(),
         glue_catalog: catalog.as_ref().map(|(c, _)| c.clone()),
+        sagemaker_domains: domains.iter().map(|(d, _)| d.clone()).collect(),
         spans,
     };
-    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref() };
+    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref(), domains: &domains };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -181,6 +184,17 @@ impl Reader<'_> {
                 Err((problem, hint)) => self.d.error(&cidr.span, format!("[network]: field `public_cidrs`: {problem}"), hint),
             }
         }
+        let vpc = f.string("vpc_id", self.d);
+        self.check(&vpc, "[network]", "vpc_id", rules::vpc_id);
+        network.vpc_id = vpc.map(|v| v.value);
+        for subnet in f.string_list("private_subnet_ids", self.d).unwrap_or_default() {
+            self.check(&Some(subnet.clone()), "[network]", "private_subnet_ids", rules::subnet_id);
+            network.private_subnet_ids.push(subnet.value);
+        }
+        for group in f.string_list("security_group_ids", self.d).unwrap_or_default() {
+            self.check(&Some(group.clone()), "[network]", "security_group_ids", rules::security_group_id);
+            network.security_group_ids.push(group.value);
+        }
         for id in f.string_list("vpc_endpoints", self.d).unwrap_or_default() {
             self.check(&Some(id.clone()), "[network]", "vpc_endpoints", rules::vpc_endpoint_id);
             network.vpc_endpoints.push(id.value);
@@ -218,6 +232,7 @@ impl Reader<'_> {
                 Kind::GlueConnection => super::glue::FIELDS,
                 // Read by `glue_catalog`, never as `[glue_catalog.NAME]` tables.
                 Kind::GlueCatalog => &[],
+                Kind::SageMakerDomain => super::sagemaker::FIELDS,
             };
             self.spans.insert(address.clone(), key.span.clone());
             let fields = Fields::new(body, address.to_string(), known, self.d);
@@ -516,6 +531,7 @@ struct References<'a> {
     roles: &'a [(RoleSpec, Refs)],
     connections: &'a [(GlueConnectionSpec, Refs)],
     catalog: Option<&'a (GlueCatalogSpec, Refs)>,
+    domains: &'a [(SageMakerDomainSpec, Refs)],
 }
 
 impl References<'_> {
@@ -524,7 +540,9 @@ impl References<'_> {
         let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
         let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
         let catalog = self.catalog.iter().map(|(c, r)| (&c.address, r));
-        let all_refs = keys.chain(buckets).chain(catalog).chain(self.roles.iter().map(|(r, refs)| (&r.address, refs)));
+        let domains = self.domains.iter().map(|(d, r)| (&d.address, r));
+        let roles = self.roles.iter().map(|(r, refs)| (&r.address, refs));
+        let all_refs = keys.chain(buckets).chain(catalog).chain(domains).chain(roles);
         for (owner, refs) in all_refs {
             for (field, target, kind) in &refs.fields {
                 check_reference(owner, field, target, *kind, &declared, d);
@@ -543,6 +561,13 @@ impl References<'_> {
             let span = blueprint.spans.get(&cycle[0]).cloned().unwrap_or(0..0);
             let names: Vec<String> = cycle.iter().map(Address::to_string).collect();
             d.error(&span, format!("reference cycle through `access_logs`: {}", names.join(" -> ")), "break the cycle: an access-log bucket should not log back into a bucket that logs to it");
+        }
+        for (domain, refs) in self.domains {
+            let Some(role) = blueprint.role(&domain.execution_role) else { continue };
+            if !role.trust.services.contains(&TrustedService::SageMaker) {
+                let span = refs.fields.iter().find(|(f, ..)| *f == "execution_role").map_or(0..0, |(_, s, _)| s.span.clone());
+                d.error(&span, format!("{}: field `execution_role`: {} is not assumed by SageMaker", domain.address, role.address), format!("add assumed_by = {{ services = [\"sagemaker\"] }} to {}, or name a role SageMaker assumes", role.address));
+            }
         }
         for role in &blueprint.roles {
             if role.trust.is_for_people() && blueprint.network.is_empty() && role.grants.iter().any(|g| g.permission.target_kind() == Kind::Bucket) {

@@ -5,6 +5,7 @@ pub mod diagnostic;
 mod fields;
 mod glue;
 mod load;
+mod sagemaker;
 pub mod node;
 pub mod rules;
 pub mod spec;

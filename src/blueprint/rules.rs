@@ -244,6 +244,24 @@ fn ec2_id(id: &str, prefix: &str, what: &str) -> Result<(), Invalid> {
     )
 }
 
+pub fn vpc_id(id: &str) -> Result<(), Invalid> {
+    ec2_id(id, "vpc", "vpc")
+}
+
+/// SageMaker domain names: up to 63 letters, digits and hyphens, starting and
+/// ending with a letter or digit.
+pub fn sagemaker_domain_name(name: &str) -> Result<(), Invalid> {
+    let valid = (1..=63).contains(&name.len())
+        && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-')
+        && !name.starts_with('-')
+        && !name.ends_with('-');
+    if valid {
+        Ok(())
+    } else {
+        invalid(format!("invalid SageMaker domain name {name:?}"), "use up to 63 letters, digits and hyphens, starting and ending with a letter or digit")
+    }
+}
+
 pub fn subnet_id(id: &str) -> Result<(), Invalid> {
     ec2_id(id, "subnet", "subnet")
 }

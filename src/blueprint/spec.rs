@@ -29,6 +29,7 @@ pub struct Blueprint {
     pub glue_connections: Vec<GlueConnectionSpec>,
     /// The account's Glue Data Catalog encryption, when the blueprint manages it.
     pub glue_catalog: Option<GlueCatalogSpec>,
+    pub sagemaker_domains: Vec<SageMakerDomainSpec>,
     /// Where each resource's table starts, for errors found after loading.
     pub spans: BTreeMap<Address, Range<usize>>,
 }
@@ -40,6 +41,11 @@ pub struct Network {
     pub public_cidrs: Vec<IpNet>,
     /// VPC endpoint ids for callers inside a VPC, used with `aws:SourceVpce`.
     pub vpc_endpoints: Vec<String>,
+    /// The VPC, private subnets and security groups that SageMaker domains use
+    /// unless a domain sets its own.
+    pub vpc_id: Option<String>,
+    pub private_subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
 }
 
 impl Network {
@@ -181,6 +187,24 @@ pub struct GlueConnectionSpec {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A SageMaker Studio domain: always `VpcOnly`, its home EFS volume under a
+/// blueprint key, notebook output sharing disabled.
+#[derive(Clone, Debug)]
+pub struct SageMakerDomainSpec {
+    pub address: Address,
+    pub name: String,
+    pub vpc_id: String,
+    pub subnet_ids: Vec<String>,
+    pub security_group_ids: Vec<String>,
+    pub key: Address,
+    /// `IAM` or `SSO`.
+    pub auth_mode: String,
+    /// The blueprint role Studio apps run as unless a user profile says otherwise.
+    pub execution_role: Address,
+    pub protect: bool,
+    pub tags: BTreeMap<String, String>,
+}
+
 /// Encryption of the account's Glue Data Catalog (metadata at rest and
 /// connection passwords) with a blueprint key.
 #[derive(Clone, Debug)]
@@ -289,19 +313,24 @@ impl Blueprint {
         self.roles.iter().find(|r| &r.address == address)
     }
 
+    pub fn sagemaker_domain(&self, address: &Address) -> Option<&SageMakerDomainSpec> {
+        self.sagemaker_domains.iter().find(|d| &d.address == address)
+    }
+
     pub fn glue_connection(&self, address: &Address) -> Option<&GlueConnectionSpec> {
         self.glue_connections.iter().find(|c| &c.address == address)
     }
 
-    /// Lists every declared address: keys, buckets, roles, Glue connections, then
-    /// the Glue Data Catalog settings.
+    /// Lists every declared address: keys, buckets, roles, Glue connections, the
+    /// Glue Data Catalog settings, then SageMaker domains.
     pub fn addresses(&self) -> Vec<Address> {
         let keys = self.keys.iter().map(|k| k.address.clone());
         let buckets = self.buckets.iter().map(|b| b.address.clone());
         let roles = self.roles.iter().map(|r| r.address.clone());
         let connections = self.glue_connections.iter().map(|c| c.address.clone());
         let catalog = self.glue_catalog.iter().map(|c| c.address.clone());
-        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).collect()
+        let domains = self.sagemaker_domains.iter().map(|d| d.address.clone());
+        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).chain(domains).collect()
     }
 
     pub fn location(&self, address: &Address) -> String {

@@ -42,12 +42,16 @@ pub enum Guard {
     Protected,
     /// The key still encrypts these resources; no flag overrides this.
     KeyInUse { users: Vec<String> },
+    /// Deleting or replacing the domain orphans its users' home folders. The
+    /// listed apps, spaces and user profiles must be deleted first, in order;
+    /// the home EFS volume is kept. Allowed by `--allow-destroy ADDRESS`.
+    DomainDeletion { dependents: Vec<String>, home_efs: Option<String> },
 }
 
 impl Guard {
     /// True when `--allow-destroy` can lift the guard; otherwise apply refuses.
     pub fn can_be_allowed(&self) -> bool {
-        matches!(self, Guard::BucketHoldsData | Guard::KeyDeletion { .. })
+        matches!(self, Guard::BucketHoldsData | Guard::KeyDeletion { .. } | Guard::DomainDeletion { .. })
     }
 
     pub fn describe(&self, address: &Address) -> String {
@@ -65,6 +69,17 @@ impl Guard {
                 "{address} still encrypts {}; move them to another key first",
                 users.join(", ")
             ),
+            Guard::DomainDeletion { dependents, home_efs } => {
+                let efs = home_efs.as_deref().unwrap_or("the home EFS volume");
+                let first = if dependents.is_empty() {
+                    String::new()
+                } else {
+                    format!(" First delete, in this order: {}.", dependents.join(", "))
+                };
+                format!(
+                    "{address} will be deleted, orphaning its users' home folders; {efs} is kept and still holds their files, possibly PHI, under the domain's key.{first} Pass --allow-destroy {address} to allow it"
+                )
+            }
         }
     }
 }

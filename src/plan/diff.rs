@@ -106,7 +106,7 @@ mod tests {
     fn observed_like(desired: &Desired) -> Observed {
         let mut tags = desired.tags.clone();
         tags.insert(TAG_DIGEST.into(), desired.digest());
-        Observed { address: desired.address.clone(), cloud_id: "lab-raw".into(), fields: desired.fields.clone(), tags, holds_data: None }
+        Observed::new(desired.address.clone(), "lab-raw", desired.fields.clone(), tags)
     }
 
     #[test]

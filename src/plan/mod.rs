@@ -106,6 +106,9 @@ fn guards(have: &Observed, window: Option<i32>, desired: &[Desired]) -> Vec<Guar
     if have.holds_data == Some(true) {
         guards.push(Guard::BucketHoldsData);
     }
+    if have.address.kind == Kind::SageMakerDomain {
+        guards.push(Guard::DomainDeletion { dependents: have.dependents.clone().unwrap_or_default(), home_efs: have.home_efs.clone() });
+    }
     if have.address.kind == Kind::Key {
         guards.push(Guard::KeyDeletion { window_days: window.unwrap_or(30) });
         let users = key_users(&have.cloud_id, &have.address, desired);

@@ -26,6 +26,13 @@ pub trait Provider: Send + Sync {
     /// The resources `address` refers to, and what it needs of each.
     fn dependencies(&self, address: &Address) -> Vec<(Address, Need)>;
 
+    /// True when creating `address` already needs what it refers to, because the
+    /// create call sets fields that cannot change later (a domain's key). Such a
+    /// resource's create step waits for its dependencies; others wait only in
+    /// their configure step, which keeps mutual references (a key policy naming
+    /// a role whose policy names the key) free of cycles.
+    fn creates_with_references(&self, address: &Address) -> bool;
+
     /// Makes the resource exist: deletes the old one first for a replacement,
     /// then creates it with its ownership tags.
     fn create(&self, change: &Change, allow_data_loss: bool) -> impl Future<Output = Result<(), ProviderError>> + Send;

@@ -39,7 +39,7 @@ async fn plan_apply_replan_exit_codes() {
 
     let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
     assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 9 created, 1 updated, 0 replaced, 0 deleted."));
+    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 10 created, 1 updated, 0 replaced, 0 deleted."));
 
     let replan = hipcloud(&["plan", &path, "--detailed-exitcode", "-v"], &env);
     assert_eq!(replan.status.code(), Some(0), "{}", String::from_utf8_lossy(&replan.stderr));
@@ -128,7 +128,7 @@ async fn apply_as_other_principal_is_rejected() {
 
     let after = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
     assert_eq!(after.status.code(), Some(2), "the account is unchanged, so everything is still to create");
-    assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 9 to create"));
+    assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 10 to create"));
 }
 
 #[test]
@@ -292,4 +292,39 @@ access_logs = "bucket.e"
     assert_eq!(stderr.matches("points at the bucket itself").count(), 1, "{stderr}");
     assert!(!stderr.contains("bucket.e -> bucket.e"), "the self-reference is not reported again as a cycle:\n{stderr}");
     assert!(stderr.contains("integer is too large"), "{stderr}");
+}
+
+#[test]
+fn invalid_sagemaker_domain_is_rejected() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+
+[key.phi]
+
+[role.analyst]
+assumed_by = { accounts = ["123456789012"] }
+
+[sagemaker_domain.studio]
+key = "key.phi"
+execution_role = "role.analyst"
+auth_mode = "OIDC"
+subnet_ids = ["private-a"]
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = [
+        "sagemaker_domain.studio: no VPC",
+        "sagemaker_domain.studio: field `subnet_ids`: \"private-a\" is not a subnet id",
+        "sagemaker_domain.studio: no `security_group_ids`",
+        "sagemaker_domain.studio: field `auth_mode` is \"OIDC\"",
+        "sagemaker_domain.studio: field `execution_role`: role.analyst is not assumed by SageMaker",
+    ];
+    for fragment in expected {
+        assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
+    }
 }

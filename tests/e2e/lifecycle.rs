@@ -19,7 +19,7 @@ async fn apply_then_replan_is_empty() {
     let provider = account.provider(&text);
     let snapshot = provider.plan().await.expect("plan");
     let summary = snapshot.plan.summary();
-    assert_eq!(summary.create, 9, "{:#?}", snapshot.plan.changes);
+    assert_eq!(summary.create, 10, "{:#?}", snapshot.plan.changes);
     assert_eq!(summary.update, 1, "the account's Data Catalog settings already exist");
     assert_eq!(summary.replace + summary.delete, 0);
     let writes_before = provider.clients.calls.writes();
@@ -38,8 +38,8 @@ async fn apply_then_replan_is_empty() {
     assert!(!snapshot.plan.has_changes(), "{:#?}", snapshot.plan.changes);
     // Identity and the caller's role path (2), discovery (2), 4 per key, 7 per
     // bucket, 3 + N per role with N inline policies, 1 per Glue connection, 1
-    // for the Data Catalog settings, 1 per referenced secret.
-    let floor = 2 + 2 + 4 + 3 * 7 + 3 * 4 + 3 + 1 + 1 + 1;
+    // for the Data Catalog settings, 1 per referenced secret, 1 per domain.
+    let floor = 2 + 2 + 4 + 3 * 7 + 3 * 4 + 3 + 1 + 1 + 1 + 1;
     assert_eq!(replan.clients.calls.total(), floor, "{:?}", replan.clients.calls.by_operation());
 
     let report = apply(&snapshot.plan, &replan, 10, &[], |_| {}).await;
@@ -56,7 +56,7 @@ async fn removed_role_is_planned_for_deletion() {
     assert!(apply(&snapshot.plan, &provider, 10, &[], |_| {}).await.succeeded());
 
     let start = text.find("# Administers the key").unwrap();
-    let end = text.find("# The account's Glue Data Catalog").unwrap();
+    let end = text.find("# The research Studio domain").unwrap();
     let without_admin = format!("{}{}", &text[..start], &text[end..]).replace("administrators = [\"role.platform_admin\"]\n", "");
     let provider = account.provider(&without_admin);
     let snapshot = provider.plan().await.unwrap();

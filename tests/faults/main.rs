@@ -4,4 +4,5 @@
 mod glue;
 mod plan_reads;
 mod principal_race;
+mod sagemaker;
 mod support;

@@ -24,6 +24,7 @@ fn context(created: &[&str]) -> Context {
         blueprint: "lab".into(),
         admin_principal: "arn:aws:iam::123456789012:user/admin".into(),
         key_arns: BTreeMap::new(),
+        domain_ids: BTreeMap::new(),
         created_roles: created.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
         propagation: Propagation { attempts: 5, first_delay: Duration::from_millis(1), max_delay: Duration::from_millis(4) },
         secrets: BTreeMap::new(),

@@ -29,6 +29,20 @@ pub fn error_response(status: u16, code: &str) -> aws_smithy_runtime_api::http::
 /// Builds a provider for `blueprint` whose discovery finds `tagged` (ARN and
 /// address pairs) and whose S3 and Glue calls go to the given rules.
 pub fn provider(blueprint: &str, tagged: &[(&str, &str)], s3_rules: &[&Rule], glue_rules: &[&Rule]) -> AwsProvider {
+    provider_with(blueprint, tagged, s3_rules, glue_rules, &[])
+}
+
+/// Like `provider`, with SageMaker calls going to `sagemaker_rules` too.
+pub fn provider_with(blueprint: &str, tagged: &[(&str, &str)], s3_rules: &[&Rule], glue_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> AwsProvider {
+    let clients = clients(tagged, s3_rules, glue_rules, sagemaker_rules);
+    let source = Source { path: "lab.toml".into(), text: blueprint.into() };
+    let blueprint = blueprint::load(source, None).map_err(|(_, d)| format!("{d:?}")).unwrap();
+    AwsProvider::new(clients, Arc::new(blueprint))
+}
+
+/// Mocked clients: the caller, discovery of `tagged`, no roles, secrets that
+/// exist and rotate, and the given rules for S3, Glue and SageMaker.
+pub fn clients(tagged: &[(&str, &str)], s3_rules: &[&Rule], glue_rules: &[&Rule], sagemaker_rules: &[&Rule]) -> Clients {
     let identity = mock!(aws_sdk_sts::Client::get_caller_identity)
         .then_output(|| GetCallerIdentityOutput::builder().account(ACCOUNT).arn(format!("arn:aws:iam::{ACCOUNT}:user/admin")).build());
     let mappings: Vec<(String, String)> = tagged.iter().map(|(arn, address)| (arn.to_string(), address.to_string())).collect();
@@ -58,17 +72,16 @@ pub fn provider(blueprint: &str, tagged: &[(&str, &str)], s3_rules: &[&Rule], gl
         .sleep_impl(TokioSleep::new())
         .interceptor(calls.clone()));
     let glue = mock_client!(aws_sdk_glue, RuleMode::MatchAny, glue_rules, |c| c.interceptor(calls.clone()));
-    let clients = Clients {
+    let sagemaker = mock_client!(aws_sdk_sagemaker, RuleMode::MatchAny, sagemaker_rules, |c| c.interceptor(calls.clone()));
+    Clients {
         s3,
         glue,
+        sagemaker,
         iam: mock_client!(aws_sdk_iam, RuleMode::MatchAny, [&roles]),
         secrets: mock_client!(aws_sdk_secretsmanager, RuleMode::MatchAny, [&secret]),
         kms: mock_client!(aws_sdk_kms, RuleMode::MatchAny, Vec::<&Rule>::new()),
         sts: mock_client!(aws_sdk_sts, RuleMode::MatchAny, [&identity]),
         tagging: mock_client!(aws_sdk_resourcegroupstagging, RuleMode::MatchAny, [&discovery]),
         calls,
-    };
-    let source = Source { path: "lab.toml".into(), text: blueprint.into() };
-    let blueprint = blueprint::load(source, None).map_err(|(_, d)| format!("{d:?}")).unwrap();
-    AwsProvider::new(clients, Arc::new(blueprint))
+    }
 }

@@ -142,7 +142,9 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         ("lifecycle".into(), FieldValue::Json(lifecycle_rules)),
         ("logging".into(), FieldValue::Json(logging)),
     ];
-    Ok(Some(Observed { address: address.clone(), cloud_id: name.to_string(), fields, tags, holds_data }))
+    let mut observed = Observed::new(address.clone(), name, fields, tags);
+    observed.holds_data = holds_data;
+    Ok(Some(observed))
 }
 
 fn rule_json(rule: &LifecycleRule) -> Value {

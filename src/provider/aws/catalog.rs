@@ -50,7 +50,7 @@ pub async fn read(clients: &Clients, address: &Address, account: &str) -> Result
         ("password_key".into(), FieldValue::Json(text(passwords.and_then(|p| p.aws_kms_key_id())))),
     ];
     let cloud_id = format!("Data Catalog of account {account}");
-    Ok(Some(Observed { address: address.clone(), cloud_id, fields, tags: Default::default(), holds_data: None }))
+    Ok(Some(Observed::new(address.clone(), cloud_id, fields, Default::default())))
 }
 
 /// Writes all the settings in one call.

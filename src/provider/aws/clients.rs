@@ -80,6 +80,7 @@ pub struct Clients {
     pub s3: aws_sdk_s3::Client,
     pub glue: aws_sdk_glue::Client,
     pub secrets: aws_sdk_secretsmanager::Client,
+    pub sagemaker: aws_sdk_sagemaker::Client,
     pub iam: aws_sdk_iam::Client,
     pub kms: aws_sdk_kms::Client,
     pub sts: aws_sdk_sts::Client,
@@ -121,6 +122,7 @@ impl Clients {
         let iam = aws_sdk_iam::config::Builder::from(config).interceptor(calls.clone()).build();
         let glue = aws_sdk_glue::config::Builder::from(config).interceptor(calls.clone()).build();
         let secrets = aws_sdk_secretsmanager::config::Builder::from(config).interceptor(calls.clone()).build();
+        let sagemaker = aws_sdk_sagemaker::config::Builder::from(config).interceptor(calls.clone()).build();
         let kms = aws_sdk_kms::config::Builder::from(config).interceptor(calls.clone()).build();
         let sts = aws_sdk_sts::config::Builder::from(config).interceptor(calls.clone()).build();
         let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(config).interceptor(calls.clone()).build();
@@ -128,6 +130,7 @@ impl Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             glue: aws_sdk_glue::Client::from_conf(glue),
             secrets: aws_sdk_secretsmanager::Client::from_conf(secrets),
+            sagemaker: aws_sdk_sagemaker::Client::from_conf(sagemaker),
             iam: aws_sdk_iam::Client::from_conf(iam),
             kms: aws_sdk_kms::Client::from_conf(kms),
             sts: aws_sdk_sts::Client::from_conf(sts),

@@ -17,6 +17,8 @@ pub struct Context {
     pub admin_principal: String,
     /// ARNs of keys that exist now.
     pub key_arns: BTreeMap<Address, String>,
+    /// Ids of SageMaker domains that exist now.
+    pub domain_ids: BTreeMap<Address, String>,
     /// Role ARNs created during this apply: a policy naming one of them may be
     /// rejected until IAM propagates it, which is worth retrying.
     pub created_roles: BTreeSet<String>,
@@ -50,6 +52,10 @@ impl Context {
     /// The customer managed key of a secret, when one can be named in a policy.
     pub fn secret_key_arn(&self, secret: &str) -> Option<String> {
         self.secrets.get(secret)?.customer_key_arn(&self.partition, &self.region, &self.account)
+    }
+
+    pub fn sagemaker_domain_arn(&self, domain_id: &str) -> String {
+        format!("arn:{}:sagemaker:{}:{}:domain/{domain_id}", self.partition, self.region, self.account)
     }
 
     pub fn glue_catalog_arn(&self) -> String {

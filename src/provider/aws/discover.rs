@@ -28,6 +28,8 @@ pub struct Discovered {
     pub buckets: BTreeMap<Address, Vec<(String, Tagged)>>,
     /// Role names under the blueprint's path.
     pub roles: Vec<String>,
+    /// SageMaker domains by address, with their ids.
+    pub sagemaker_domains: BTreeMap<Address, Vec<(String, Tagged)>>,
     /// Glue connections by address, with their names.
     pub glue_connections: BTreeMap<Address, Vec<(String, Tagged)>>,
 }
@@ -46,6 +48,10 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
             (Kind::Bucket, "s3") => {
                 let name = arn.rsplit(':').next().unwrap_or_default().to_string();
                 found.buckets.entry(address).or_default().push((name, Tagged { arn, tags }));
+            }
+            (Kind::SageMakerDomain, "sagemaker") => {
+                let id = arn.rsplit_once(":domain/").map(|(_, id)| id.to_string()).unwrap_or_default();
+                found.sagemaker_domains.entry(address).or_default().push((id, Tagged { arn, tags }));
             }
             (Kind::GlueConnection, "glue") => {
                 let name = arn.rsplit_once(":connection/").map(|(_, n)| n.to_string()).unwrap_or_default();
@@ -68,6 +74,7 @@ async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(Str
         .resource_type_filters("s3:bucket")
         .resource_type_filters("kms:key")
         .resource_type_filters("glue:connection")
+        .resource_type_filters("sagemaker:domain")
         .into_paginator()
         .send();
     let mut resources = Vec::new();

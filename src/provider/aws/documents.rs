@@ -154,6 +154,23 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
             }
         }));
     }
+    // A domain's home EFS volume is encrypted with the key through SageMaker and
+    // EFS, which create grants with the permissions of whoever creates the domain.
+    if blueprint.sagemaker_domains.iter().any(|d| d.key == key.address) {
+        statements.push(json!({
+            "Sid": "SageMakerDomainUseByApplyPrincipal",
+            "Effect": "Allow",
+            "Principal": {"AWS": ctx.admin_principal},
+            "Action": actions(&["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]),
+            "Resource": "*",
+            "Condition": {
+                "StringEquals": {
+                    "kms:ViaService": string_list([ctx.via_service("sagemaker"), ctx.via_service("elasticfilesystem")]),
+                    "kms:CallerAccount": ctx.account,
+                }
+            }
+        }));
+    }
     // Roles that read a secret this key encrypts use it through Secrets Manager.
     if let Some(arn) = ctx.key_arns.get(&key.address) {
         for role in &blueprint.roles {

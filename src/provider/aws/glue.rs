@@ -109,7 +109,7 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         ("security_group_ids".into(), FieldValue::Json(json!(groups))),
         ("availability_zone".into(), FieldValue::Json(requirements.and_then(|r| r.availability_zone()).map_or(Value::Null, |z| json!(z)))),
     ];
-    Ok(Some(Observed { address: address.clone(), cloud_id: name.to_string(), fields, tags, holds_data: None }))
+    Ok(Some(Observed::new(address.clone(), name, fields, tags)))
 }
 
 /// The whole connection input from the desired state: Glue's update replaces

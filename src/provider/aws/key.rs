@@ -57,7 +57,7 @@ pub async fn read(clients: &Clients, address: &Address, arn: &str, tags: BTreeMa
     ];
     if matches!(metadata.key_state, Some(KeyState::PendingDeletion) | Some(KeyState::PendingReplicaDeletion)) {
         let cloud_id = metadata.arn.unwrap_or_else(|| arn.to_string());
-        return Ok(Some(Observed { address: address.clone(), cloud_id, fields: described, tags, holds_data: None }));
+        return Ok(Some(Observed::new(address.clone(), cloud_id, described, tags)));
     }
     let key_id = metadata.key_id.clone();
     let (policy, rotation, aliases) = tokio::try_join!(
@@ -82,7 +82,7 @@ pub async fn read(clients: &Clients, address: &Address, arn: &str, tags: BTreeMa
         ("alias".into(), FieldValue::Json(alias.map_or(Value::Null, Value::String))),
         ("policy".into(), FieldValue::Policy(policy)),
     ]);
-    Ok(Some(Observed { address: address.clone(), cloud_id: metadata.arn.unwrap_or_else(|| arn.to_string()), fields, tags, holds_data: None }))
+    Ok(Some(Observed::new(address.clone(), metadata.arn.unwrap_or_else(|| arn.to_string()), fields, tags)))
 }
 
 /// Creates the key with a policy that makes only the applying principal an

@@ -12,6 +12,7 @@ mod glue;
 mod key;
 pub mod retry;
 mod role;
+pub mod sagemaker;
 mod secrets;
 
 use std::collections::BTreeMap;
@@ -67,6 +68,10 @@ pub struct AwsProvider {
     blueprint: Arc<Blueprint>,
     context: Mutex<Option<Context>>,
     observed: Mutex<BTreeMap<Address, Observed>>,
+    /// Facts an apply must report, such as the home EFS volume a deleted
+    /// domain left behind.
+    notices: Mutex<Vec<String>>,
+    pub domain_waiting: sagemaker::Waiting,
     /// How many reads run at once.
     pub read_concurrency: usize,
     pub propagation: retry::Propagation,
@@ -79,6 +84,8 @@ impl AwsProvider {
             blueprint,
             context: Mutex::new(None),
             observed: Mutex::new(BTreeMap::new()),
+            notices: Mutex::new(Vec::new()),
+            domain_waiting: sagemaker::Waiting::default(),
             read_concurrency: 10,
             propagation: retry::Propagation::default(),
         }
@@ -86,6 +93,11 @@ impl AwsProvider {
 
     pub fn blueprint(&self) -> &Blueprint {
         &self.blueprint
+    }
+
+    /// The facts the last apply must report.
+    pub fn notices(&self) -> Vec<String> {
+        self.notices.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
     /// Reads the caller's identity and stops unless it is in the blueprint's account.
@@ -166,6 +178,7 @@ impl AwsProvider {
             Kind::Role => bp.role(address).map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
             Kind::GlueConnection => bp.glue_connection(address).map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
             Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
+            Kind::SageMakerDomain => bp.sagemaker_domain(address).map(|d| sagemaker::desired(bp, d, ctx, self.tags(address, &d.tags, d.protect))),
         }
     }
 
@@ -205,6 +218,13 @@ impl AwsProvider {
         }
         if let Some(settings) = &bp.glue_catalog {
             reads.push(catalog::read(&self.clients, &settings.address, &bp.account).boxed());
+        }
+        for (address, domains) in &found.sagemaker_domains {
+            for (id, tagged) in domains {
+                // The teardown list is needed only when the plan may delete the domain.
+                let check_teardown = bp.sagemaker_domain(address).is_none();
+                reads.push(sagemaker::read(&self.clients, address, id, tagged.tags.clone(), check_teardown).boxed());
+            }
         }
         for name in &found.roles {
             reads.push(
@@ -257,6 +277,7 @@ impl AwsProvider {
             blueprint: bp.name.clone(),
             admin_principal,
             key_arns: observed.values().filter(|o| o.address.kind == Kind::Key).map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
+            domain_ids: observed.values().filter(|o| o.address.kind == Kind::SageMakerDomain).map(|d| (d.address.clone(), d.cloud_id.clone())).collect(),
             created_roles: Default::default(),
             propagation: self.propagation,
             secrets: secret_infos,
@@ -326,6 +347,15 @@ impl AwsProvider {
                 }
                 // The catalog settings always exist, so they are never created.
                 Kind::GlueCatalog => false,
+                Kind::SageMakerDomain => {
+                    let mut taken = false;
+                    let mut pages = self.clients.sagemaker.list_domains().into_paginator().send();
+                    while let Some(page) = pages.next().await {
+                        let page = page.map_err(|e| error::classify("sagemaker:ListDomains", &d.address, e))?;
+                        taken |= page.domains().iter().any(|domain| domain.domain_name() == Some(d.cloud_name.as_str()));
+                    }
+                    taken
+                }
                 Kind::GlueConnection => {
                     let connection = self.clients.glue.get_connection().name(&d.cloud_name).hide_password(true).send().await;
                     let connection = connection.map_err(|e| error::classify("glue:GetConnection", &d.address, e));
@@ -391,6 +421,7 @@ impl AwsProvider {
             Kind::GlueConnection => glue::set_tags(&self.clients, address, &ctx.glue_connection_arn(cloud_id), live, &tags).await,
             // Account settings carry no tags.
             Kind::GlueCatalog => Ok(()),
+            Kind::SageMakerDomain => sagemaker::set_tags(&self.clients, address, &ctx.sagemaker_domain_arn(cloud_id), live, &tags).await,
         }
     }
 
@@ -406,6 +437,15 @@ impl AwsProvider {
             Kind::GlueConnection => glue::delete(&self.clients, address, &observed.cloud_id).await,
             // Only read when the blueprint declares them, so never planned for deletion.
             Kind::GlueCatalog => Ok(()),
+            Kind::SageMakerDomain => {
+                let kept = sagemaker::delete(&self.clients, address, &observed.cloud_id, observed.home_efs.as_deref()).await?;
+                if let (Some(efs), Ok(mut notices)) = (kept, self.notices.lock()) {
+                    notices.push(format!(
+                        "{address}: the home EFS volume {efs} was kept. It holds the users' files, possibly PHI, still encrypted under the domain's key: keep that key until the volume is deleted."
+                    ));
+                }
+                Ok(())
+            }
         }
     }
 }
@@ -442,6 +482,10 @@ fn readdress(mut observed: Observed) -> Option<Observed> {
 }
 
 impl Provider for AwsProvider {
+    fn creates_with_references(&self, address: &Address) -> bool {
+        matches!(address.kind, Kind::SageMakerDomain | Kind::GlueConnection)
+    }
+
     fn dependencies(&self, address: &Address) -> Vec<(Address, Need)> {
         let bp = &*self.blueprint;
         let mut deps = Vec::new();
@@ -481,6 +525,13 @@ impl Provider for AwsProvider {
             Kind::GlueConnection => {
                 if let Some(settings) = &bp.glue_catalog {
                     deps.push((settings.address.clone(), Need::Configured));
+                }
+            }
+            Kind::SageMakerDomain => {
+                if let Some(domain) = bp.sagemaker_domain(address) {
+                    // The key policy must admit SageMaker's use of the key first.
+                    deps.push((domain.key.clone(), Need::Configured));
+                    deps.push((domain.execution_role.clone(), Need::Exists));
                 }
             }
             // The key policy must admit Glue use before the catalog switches to the key.
@@ -526,6 +577,14 @@ impl Provider for AwsProvider {
             }
             // Never created: the catalog's settings always exist and are updated.
             Kind::GlueCatalog => {}
+            Kind::SageMakerDomain => {
+                let id = sagemaker::create(&self.clients, &desired, self.domain_waiting).await?;
+                if let Ok(mut guard) = self.context.lock() {
+                    if let Some(c) = guard.as_mut() {
+                        c.domain_ids.insert(change.address.clone(), id);
+                    }
+                }
+            }
         }
         Ok(())
     }
@@ -542,6 +601,7 @@ impl Provider for AwsProvider {
                 Kind::Role => role::SET_BY_CREATE,
                 Kind::GlueConnection => glue::SET_BY_CREATE,
                 Kind::GlueCatalog => &[],
+                Kind::SageMakerDomain => sagemaker::SET_BY_CREATE,
             };
             desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
         } else {
@@ -549,6 +609,7 @@ impl Provider for AwsProvider {
         };
         let cloud_id = match change.address.kind {
             Kind::Key => ctx.key_arns.get(&change.address).cloned().ok_or("the key's ARN is unknown")?,
+            Kind::SageMakerDomain => ctx.domain_ids.get(&change.address).cloned().ok_or("the domain's id is unknown")?,
             _ => desired.cloud_name.clone(),
         };
         match change.address.kind {
@@ -557,6 +618,7 @@ impl Provider for AwsProvider {
             Kind::Role => role::configure(&self.clients, &desired, &fields, observed.as_ref(), &ctx).await?,
             Kind::GlueConnection => glue::configure(&self.clients, &desired, &fields).await?,
             Kind::GlueCatalog => catalog::configure(&self.clients, &desired, &ctx).await?,
+            Kind::SageMakerDomain => sagemaker::configure(&self.clients, &desired, &cloud_id, &fields).await?,
         }
         let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
         self.write_tags(&desired, &cloud_id, &live_tags, &ctx).await?;

@@ -95,7 +95,7 @@ pub async fn read(clients: &Clients, address: &Address, name: &str) -> Result<Op
         ("attached_policies".into(), FieldValue::Json(json!(attached))),
     ];
     fields.extend(inline);
-    Ok(Some(Observed { address: address.clone(), cloud_id: role.role_name().to_string(), fields, tags, holds_data: None }))
+    Ok(Some(Observed::new(address.clone(), role.role_name(), fields, tags)))
 }
 
 fn parse_document(api: &'static str, address: &Address, text: &str) -> Result<Value, AwsError> {
