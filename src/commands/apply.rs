@@ -65,6 +65,11 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     })
     .await;
 
+    // Facts that outlive the run, such as a kept home EFS volume, are printed
+    // whether or not the apply finished.
+    for notice in provider.notices() {
+        println!("Note: {notice}");
+    }
     let calls = &provider.clients.calls;
     if global.verbose > 0 {
         eprintln!("Made {} API calls in all, plan reads included; {} of them were writes.", calls.total(), calls.writes());
