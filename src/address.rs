@@ -17,10 +17,19 @@ pub enum Kind {
     /// `glue_catalog.settings`.
     GlueCatalog,
     SageMakerDomain,
+    SageMakerUserProfile,
 }
 
 impl Kind {
-    pub const ALL: [Kind; 6] = [Kind::Key, Kind::Bucket, Kind::Role, Kind::GlueConnection, Kind::GlueCatalog, Kind::SageMakerDomain];
+    pub const ALL: [Kind; 7] = [
+        Kind::Key,
+        Kind::Bucket,
+        Kind::Role,
+        Kind::GlueConnection,
+        Kind::GlueCatalog,
+        Kind::SageMakerDomain,
+        Kind::SageMakerUserProfile,
+    ];
 
     /// The table name of the kind in a blueprint and the first part of an address.
     pub fn as_str(self) -> &'static str {
@@ -31,6 +40,7 @@ impl Kind {
             Kind::GlueConnection => "glue_connection",
             Kind::GlueCatalog => "glue_catalog",
             Kind::SageMakerDomain => "sagemaker_domain",
+            Kind::SageMakerUserProfile => "sagemaker_user_profile",
         }
     }
 

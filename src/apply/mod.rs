@@ -118,8 +118,9 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     let others: Vec<Step> = graph.keys().filter(|(_, stage)| *stage != Stage::Delete).cloned().collect();
     let deletes: Vec<Step> = graph.keys().filter(|(_, stage)| *stage == Stage::Delete).cloned().collect();
     let rank = |kind: Kind| match kind {
-        Kind::Role | Kind::GlueConnection | Kind::GlueCatalog | Kind::SageMakerDomain => 0,
-        Kind::Bucket => 1,
+        Kind::Role | Kind::GlueConnection | Kind::GlueCatalog | Kind::SageMakerUserProfile => 0,
+        // A domain goes after its user profiles, which AWS deletes first.
+        Kind::Bucket | Kind::SageMakerDomain => 1,
         Kind::Key => 2,
     };
     for delete in &deletes {

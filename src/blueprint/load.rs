@@ -12,7 +12,7 @@ use super::spec::*;
 use crate::address::{is_valid_name, Address, Kind};
 
 const TOP_LEVEL: &[&str] =
-    &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "sagemaker_domain", "env"];
+    &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "sagemaker_domain", "sagemaker_user_profile", "env"];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
 const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints", "vpc_id", "private_subnet_ids", "security_group_ids"];
 const KEY_FIELDS: &[&str] = &["description", "deletion_window_days", "administrators", "protect", "tags"];
@@ -98,6 +98,7 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| r.glue_connection(&header.0, &header.2, name, fields, span));
     let catalog = reader.glue_catalog(&top);
     let domains = reader.resources(&top, Kind::SageMakerDomain, |r, name, fields, span| r.sagemaker_domain(&header.0, &network, name, fields, span));
+    let profiles = reader.resources(&top, Kind::SageMakerUserProfile, |r, name, fields, span| r.sagemaker_user_profile(name, fields, span));
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -116,9 +117,10 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         glue_connections: connections.iter().map(|(c, _)| c.clone()).collect(),
         glue_catalog: catalog.as_ref().map(|(c, _)| c.clone()),
         sagemaker_domains: domains.iter().map(|(d, _)| d.clone()).collect(),
+        sagemaker_user_profiles: profiles.iter().map(|(p, _)| p.clone()).collect(),
         spans,
     };
-    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref(), domains: &domains };
+    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref(), domains: &domains, profiles: &profiles };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -233,6 +235,7 @@ impl Reader<'_> {
                 // Read by `glue_catalog`, never as `[glue_catalog.NAME]` tables.
                 Kind::GlueCatalog => &[],
                 Kind::SageMakerDomain => super::sagemaker::FIELDS,
+                Kind::SageMakerUserProfile => super::sagemaker::PROFILE_FIELDS,
             };
             self.spans.insert(address.clone(), key.span.clone());
             let fields = Fields::new(body, address.to_string(), known, self.d);
@@ -532,6 +535,7 @@ struct References<'a> {
     connections: &'a [(GlueConnectionSpec, Refs)],
     catalog: Option<&'a (GlueCatalogSpec, Refs)>,
     domains: &'a [(SageMakerDomainSpec, Refs)],
+    profiles: &'a [(SageMakerUserProfileSpec, Refs)],
 }
 
 impl References<'_> {
@@ -540,7 +544,7 @@ impl References<'_> {
         let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
         let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
         let catalog = self.catalog.iter().map(|(c, r)| (&c.address, r));
-        let domains = self.domains.iter().map(|(d, r)| (&d.address, r));
+        let domains = self.domains.iter().map(|(d, r)| (&d.address, r)).chain(self.profiles.iter().map(|(p, r)| (&p.address, r)));
         let roles = self.roles.iter().map(|(r, refs)| (&r.address, refs));
         let all_refs = keys.chain(buckets).chain(catalog).chain(domains).chain(roles);
         for (owner, refs) in all_refs {
@@ -562,11 +566,16 @@ impl References<'_> {
             let names: Vec<String> = cycle.iter().map(Address::to_string).collect();
             d.error(&span, format!("reference cycle through `access_logs`: {}", names.join(" -> ")), "break the cycle: an access-log bucket should not log back into a bucket that logs to it");
         }
-        for (domain, refs) in self.domains {
-            let Some(role) = blueprint.role(&domain.execution_role) else { continue };
+        let execution_roles = self
+            .domains
+            .iter()
+            .map(|(domain, refs)| (&domain.address, Some(&domain.execution_role), refs))
+            .chain(self.profiles.iter().map(|(profile, refs)| (&profile.address, profile.execution_role.as_ref(), refs)));
+        for (owner, role, refs) in execution_roles {
+            let Some(role) = role.and_then(|r| blueprint.role(r)) else { continue };
             if !role.trust.services.contains(&TrustedService::SageMaker) {
                 let span = refs.fields.iter().find(|(f, ..)| *f == "execution_role").map_or(0..0, |(_, s, _)| s.span.clone());
-                d.error(&span, format!("{}: field `execution_role`: {} is not assumed by SageMaker", domain.address, role.address), format!("add assumed_by = {{ services = [\"sagemaker\"] }} to {}, or name a role SageMaker assumes", role.address));
+                d.error(&span, format!("{owner}: field `execution_role`: {} is not assumed by SageMaker", role.address), format!("add assumed_by = {{ services = [\"sagemaker\"] }} to {}, or name a role SageMaker assumes", role.address));
             }
         }
         for role in &blueprint.roles {

@@ -6,13 +6,36 @@ use std::ops::Range;
 use super::fields::{Fields, Spanned};
 use super::load::{Reader, Refs};
 use super::rules;
-use super::spec::{Network, SageMakerDomainSpec};
+use super::spec::{Network, SageMakerDomainSpec, SageMakerUserProfileSpec};
 use crate::address::{Address, Kind};
 
 pub(super) const FIELDS: &[&str] =
     &["name", "vpc_id", "subnet_ids", "security_group_ids", "key", "auth_mode", "execution_role", "protect", "tags"];
 
+pub(super) const PROFILE_FIELDS: &[&str] = &["name", "domain", "execution_role", "tags"];
+
 impl Reader<'_> {
+    pub(super) fn sagemaker_user_profile(&mut self, address: &Address, f: &Fields, span: &Range<usize>) -> Option<(SageMakerUserProfileSpec, Refs)> {
+        let context = address.to_string();
+        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(address.name.replace('_', "-"), span.clone()));
+        self.check(&Some(name.clone()), &context, "name", rules::sagemaker_domain_name);
+        let mut refs = Refs { fields: Vec::new() };
+        let domain = f.required_string("domain", span, "add domain = \"sagemaker_domain.NAME\"", self.d)?;
+        refs.fields.push(("domain", domain.clone(), Kind::SageMakerDomain));
+        let role = f.string("execution_role", self.d);
+        if let Some(role) = &role {
+            refs.fields.push(("execution_role", role.clone(), Kind::Role));
+        }
+        let spec = SageMakerUserProfileSpec {
+            address: address.clone(),
+            name: name.value,
+            domain: Address::parse(&domain.value)?,
+            execution_role: role.and_then(|r| Address::parse(&r.value)),
+            tags: self.tags(f),
+        };
+        Some((spec, refs))
+    }
+
     pub(super) fn sagemaker_domain(
         &mut self,
         blueprint: &str,

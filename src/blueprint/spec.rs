@@ -30,6 +30,7 @@ pub struct Blueprint {
     /// The account's Glue Data Catalog encryption, when the blueprint manages it.
     pub glue_catalog: Option<GlueCatalogSpec>,
     pub sagemaker_domains: Vec<SageMakerDomainSpec>,
+    pub sagemaker_user_profiles: Vec<SageMakerUserProfileSpec>,
     /// Where each resource's table starts, for errors found after loading.
     pub spans: BTreeMap<Address, Range<usize>>,
 }
@@ -205,6 +206,18 @@ pub struct SageMakerDomainSpec {
     pub tags: BTreeMap<String, String>,
 }
 
+/// A person's profile in a SageMaker domain: one per person, so that activity
+/// is attributable.
+#[derive(Clone, Debug)]
+pub struct SageMakerUserProfileSpec {
+    pub address: Address,
+    pub name: String,
+    pub domain: Address,
+    /// The role the person's apps run as; the domain's default when unset.
+    pub execution_role: Option<Address>,
+    pub tags: BTreeMap<String, String>,
+}
+
 /// Encryption of the account's Glue Data Catalog (metadata at rest and
 /// connection passwords) with a blueprint key.
 #[derive(Clone, Debug)]
@@ -317,12 +330,16 @@ impl Blueprint {
         self.sagemaker_domains.iter().find(|d| &d.address == address)
     }
 
+    pub fn sagemaker_user_profile(&self, address: &Address) -> Option<&SageMakerUserProfileSpec> {
+        self.sagemaker_user_profiles.iter().find(|p| &p.address == address)
+    }
+
     pub fn glue_connection(&self, address: &Address) -> Option<&GlueConnectionSpec> {
         self.glue_connections.iter().find(|c| &c.address == address)
     }
 
     /// Lists every declared address: keys, buckets, roles, Glue connections, the
-    /// Glue Data Catalog settings, then SageMaker domains.
+    /// Glue Data Catalog settings, SageMaker domains, then user profiles.
     pub fn addresses(&self) -> Vec<Address> {
         let keys = self.keys.iter().map(|k| k.address.clone());
         let buckets = self.buckets.iter().map(|b| b.address.clone());
@@ -330,7 +347,8 @@ impl Blueprint {
         let connections = self.glue_connections.iter().map(|c| c.address.clone());
         let catalog = self.glue_catalog.iter().map(|c| c.address.clone());
         let domains = self.sagemaker_domains.iter().map(|d| d.address.clone());
-        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).chain(domains).collect()
+        let profiles = self.sagemaker_user_profiles.iter().map(|p| p.address.clone());
+        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).chain(domains).chain(profiles).collect()
     }
 
     pub fn location(&self, address: &Address) -> String {

@@ -18,6 +18,12 @@ use aws_smithy_mocks::{mock, Rule};
 use hipcloud::address::Address;
 use hipcloud::blueprint::{self, Source};
 use hipcloud::plan::{Action, Guard};
+use aws_sdk_sagemaker::operation::create_user_profile::{CreateUserProfileInput, CreateUserProfileOutput};
+use aws_sdk_sagemaker::operation::describe_user_profile::DescribeUserProfileOutput;
+use aws_sdk_sagemaker::operation::update_user_profile::{UpdateUserProfileInput, UpdateUserProfileOutput};
+use aws_sdk_sagemaker::types::UserSettings;
+use hipcloud::plan::diff;
+use hipcloud::provider::aws::profile;
 use hipcloud::provider::aws::sagemaker::{self, Waiting};
 use hipcloud::provider::aws::Context;
 use hipcloud::state::Desired;
@@ -44,11 +50,24 @@ assumed_by = { services = ["sagemaker"] }
 name = "lab-studio"
 key = "key.phi"
 execution_role = "role.data_scientist"
+
+[role.genomics]
+assumed_by = { services = ["sagemaker"] }
+
+[sagemaker_user_profile.alice]
+domain = "sagemaker_domain.studio"
+execution_role = "role.genomics"
 "#;
 
 const KEY_ARN: &str = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
 
 fn desired() -> Desired {
+    let (blueprint, ctx) = blueprint_and_context();
+    let domain = &blueprint.sagemaker_domains[0];
+    sagemaker::desired(&blueprint, domain, &ctx, BTreeMap::new())
+}
+
+fn blueprint_and_context() -> (blueprint::Blueprint, Context) {
     let source = Source { path: "lab.toml".into(), text: BLUEPRINT.into() };
     let blueprint = blueprint::load(source, None).map_err(|(_, d)| format!("{d:?}")).unwrap();
     let ctx = Context {
@@ -58,13 +77,12 @@ fn desired() -> Desired {
         blueprint: "lab".into(),
         admin_principal: "arn:aws:iam::123456789012:user/admin".into(),
         key_arns: BTreeMap::from([(Address::parse("key.phi").unwrap(), KEY_ARN.to_string())]),
-        domain_ids: BTreeMap::new(),
+        domain_ids: BTreeMap::from([(Address::parse("sagemaker_domain.studio").unwrap(), "d-studio".to_string())]),
         created_roles: Default::default(),
         propagation: Default::default(),
         secrets: BTreeMap::new(),
     };
-    let domain = &blueprint.sagemaker_domains[0];
-    sagemaker::desired(&blueprint, domain, &ctx, BTreeMap::new())
+    (blueprint, ctx)
 }
 
 fn app(name: &str, status: AppStatus) -> AppDetails {
@@ -168,4 +186,58 @@ async fn removed_domain_lists_teardown_in_order() {
     assert_eq!(blocked.len(), 1);
     assert!(blocked[0].contains("fs-0123456789abcdef0 is kept"), "{}", blocked[0]);
     assert!(blocked[0].contains("First delete, in this order: app alice-lab"), "{}", blocked[0]);
+}
+
+#[tokio::test]
+async fn profile_is_created_in_its_domain() {
+    let (blueprint, ctx) = blueprint_and_context();
+    let desired = profile::desired(&blueprint, &blueprint.sagemaker_user_profiles[0], &ctx, BTreeMap::new());
+    let recorded: Arc<Mutex<Option<CreateUserProfileInput>>> = Arc::default();
+    let sink = recorded.clone();
+    let create = mock!(aws_sdk_sagemaker::Client::create_user_profile)
+        .match_requests(move |req| {
+            *sink.lock().unwrap() = Some(req.clone());
+            true
+        })
+        .then_output(|| CreateUserProfileOutput::builder().build());
+    let clients = support::clients(&[], &[], &[], &[&create]);
+    profile::create(&clients, &desired).await.expect("create");
+
+    let request = recorded.lock().unwrap().clone().expect("CreateUserProfile was sent");
+    assert_eq!(request.domain_id(), Some("d-studio"));
+    assert_eq!(request.user_profile_name(), Some("alice"));
+    let settings = request.user_settings().expect("user settings");
+    assert_eq!(settings.execution_role(), Some("arn:aws:iam::123456789012:role/hipcloud/lab/lab-genomics"));
+    assert_eq!(settings.sharing_settings().and_then(|s| s.notebook_output_option()).map(|o| o.as_str()), Some("Disabled"));
+}
+
+#[tokio::test]
+async fn profile_role_drift_is_planned_back() {
+    let (blueprint, ctx) = blueprint_and_context();
+    let desired = profile::desired(&blueprint, &blueprint.sagemaker_user_profiles[0], &ctx, BTreeMap::new());
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_user_profile).then_output(|| {
+        let settings = UserSettings::builder().execution_role("arn:aws:iam::123456789012:role/SageMakerFullAccessForAlice").build();
+        DescribeUserProfileOutput::builder().domain_id("d-studio").user_profile_name("alice").user_settings(settings).build()
+    });
+    let recorded: Arc<Mutex<Option<UpdateUserProfileInput>>> = Arc::default();
+    let sink = recorded.clone();
+    let update = mock!(aws_sdk_sagemaker::Client::update_user_profile)
+        .match_requests(move |req| {
+            *sink.lock().unwrap() = Some(req.clone());
+            true
+        })
+        .then_output(|| UpdateUserProfileOutput::builder().build());
+    let clients = support::clients(&[], &[], &[], &[&describe, &update]);
+
+    let address = Address::parse("sagemaker_user_profile.alice").unwrap();
+    let observed = profile::read(&clients, &address, "d-studio/alice", BTreeMap::new()).await.unwrap().expect("profile read");
+    let change = diff::diff(Some(&desired), Some(&observed)).expect("a change");
+    let names: Vec<&str> = change.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["execution_role"]);
+
+    profile::configure(&clients, &desired, &["execution_role".to_string()]).await.expect("update");
+    let request = recorded.lock().unwrap().clone().expect("UpdateUserProfile was sent");
+    let settings = request.user_settings().expect("user settings");
+    assert_eq!(settings.execution_role(), Some("arn:aws:iam::123456789012:role/hipcloud/lab/lab-genomics"));
+    assert!(settings.sharing_settings().is_none(), "unchanged sharing is not sent");
 }

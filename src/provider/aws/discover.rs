@@ -30,6 +30,8 @@ pub struct Discovered {
     pub roles: Vec<String>,
     /// SageMaker domains by address, with their ids.
     pub sagemaker_domains: BTreeMap<Address, Vec<(String, Tagged)>>,
+    /// SageMaker user profiles by address, with their `DOMAIN_ID/NAME` ids.
+    pub sagemaker_user_profiles: BTreeMap<Address, Vec<(String, Tagged)>>,
     /// Glue connections by address, with their names.
     pub glue_connections: BTreeMap<Address, Vec<(String, Tagged)>>,
 }
@@ -53,6 +55,10 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
                 let id = arn.rsplit_once(":domain/").map(|(_, id)| id.to_string()).unwrap_or_default();
                 found.sagemaker_domains.entry(address).or_default().push((id, Tagged { arn, tags }));
             }
+            (Kind::SageMakerUserProfile, "sagemaker") => {
+                let id = arn.rsplit_once(":user-profile/").map(|(_, id)| id.to_string()).unwrap_or_default();
+                found.sagemaker_user_profiles.entry(address).or_default().push((id, Tagged { arn, tags }));
+            }
             (Kind::GlueConnection, "glue") => {
                 let name = arn.rsplit_once(":connection/").map(|(_, n)| n.to_string()).unwrap_or_default();
                 found.glue_connections.entry(address).or_default().push((name, Tagged { arn, tags }));
@@ -75,6 +81,7 @@ async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(Str
         .resource_type_filters("kms:key")
         .resource_type_filters("glue:connection")
         .resource_type_filters("sagemaker:domain")
+        .resource_type_filters("sagemaker:user-profile")
         .into_paginator()
         .send();
     let mut resources = Vec::new();

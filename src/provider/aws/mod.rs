@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 mod glue;
 mod key;
+pub mod profile;
 pub mod retry;
 mod role;
 pub mod sagemaker;
@@ -179,6 +180,7 @@ impl AwsProvider {
             Kind::GlueConnection => bp.glue_connection(address).map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
             Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
             Kind::SageMakerDomain => bp.sagemaker_domain(address).map(|d| sagemaker::desired(bp, d, ctx, self.tags(address, &d.tags, d.protect))),
+            Kind::SageMakerUserProfile => bp.sagemaker_user_profile(address).map(|p| profile::desired(bp, p, ctx, self.tags(address, &p.tags, false))),
         }
     }
 
@@ -218,6 +220,9 @@ impl AwsProvider {
         }
         if let Some(settings) = &bp.glue_catalog {
             reads.push(catalog::read(&self.clients, &settings.address, &bp.account).boxed());
+        }
+        for (address, profiles) in &found.sagemaker_user_profiles {
+            reads.extend(profiles.iter().map(|(id, tagged)| profile::read(&self.clients, address, id, tagged.tags.clone()).boxed()));
         }
         for (address, domains) in &found.sagemaker_domains {
             for (id, tagged) in domains {
@@ -347,6 +352,17 @@ impl AwsProvider {
                 }
                 // The catalog settings always exist, so they are never created.
                 Kind::GlueCatalog => false,
+                Kind::SageMakerUserProfile => {
+                    // A profile in a domain that does not exist yet cannot exist either.
+                    let (domain_id, name) = d.cloud_name.split_once('/').unwrap_or_default();
+                    if domain_id.starts_with("(known after apply") {
+                        false
+                    } else {
+                        let found = self.clients.sagemaker.describe_user_profile().domain_id(domain_id).user_profile_name(name).send().await;
+                        let found = found.map_err(|e| error::classify("sagemaker:DescribeUserProfile", &d.address, e));
+                        error::OrAbsent::or_absent(found)?.is_some()
+                    }
+                }
                 Kind::SageMakerDomain => {
                     let mut taken = false;
                     let mut pages = self.clients.sagemaker.list_domains().into_paginator().send();
@@ -422,6 +438,7 @@ impl AwsProvider {
             // Account settings carry no tags.
             Kind::GlueCatalog => Ok(()),
             Kind::SageMakerDomain => sagemaker::set_tags(&self.clients, address, &ctx.sagemaker_domain_arn(cloud_id), live, &tags).await,
+            Kind::SageMakerUserProfile => sagemaker::set_tags(&self.clients, address, &profile::arn(ctx, cloud_id), live, &tags).await,
         }
     }
 
@@ -437,6 +454,7 @@ impl AwsProvider {
             Kind::GlueConnection => glue::delete(&self.clients, address, &observed.cloud_id).await,
             // Only read when the blueprint declares them, so never planned for deletion.
             Kind::GlueCatalog => Ok(()),
+            Kind::SageMakerUserProfile => profile::delete(&self.clients, address, &observed.cloud_id).await,
             Kind::SageMakerDomain => {
                 let kept = sagemaker::delete(&self.clients, address, &observed.cloud_id, observed.home_efs.as_deref()).await?;
                 if let (Some(efs), Ok(mut notices)) = (kept, self.notices.lock()) {
@@ -483,7 +501,7 @@ fn readdress(mut observed: Observed) -> Option<Observed> {
 
 impl Provider for AwsProvider {
     fn creates_with_references(&self, address: &Address) -> bool {
-        matches!(address.kind, Kind::SageMakerDomain | Kind::GlueConnection)
+        matches!(address.kind, Kind::SageMakerDomain | Kind::SageMakerUserProfile | Kind::GlueConnection)
     }
 
     fn dependencies(&self, address: &Address) -> Vec<(Address, Need)> {
@@ -525,6 +543,12 @@ impl Provider for AwsProvider {
             Kind::GlueConnection => {
                 if let Some(settings) = &bp.glue_catalog {
                     deps.push((settings.address.clone(), Need::Configured));
+                }
+            }
+            Kind::SageMakerUserProfile => {
+                if let Some(profile) = bp.sagemaker_user_profile(address) {
+                    deps.push((profile.domain.clone(), Need::Exists));
+                    deps.extend(profile.execution_role.iter().map(|r| (r.clone(), Need::Exists)));
                 }
             }
             Kind::SageMakerDomain => {
@@ -577,6 +601,7 @@ impl Provider for AwsProvider {
             }
             // Never created: the catalog's settings always exist and are updated.
             Kind::GlueCatalog => {}
+            Kind::SageMakerUserProfile => profile::create(&self.clients, &desired).await?,
             Kind::SageMakerDomain => {
                 let id = sagemaker::create(&self.clients, &desired, self.domain_waiting).await?;
                 if let Ok(mut guard) = self.context.lock() {
@@ -602,6 +627,7 @@ impl Provider for AwsProvider {
                 Kind::GlueConnection => glue::SET_BY_CREATE,
                 Kind::GlueCatalog => &[],
                 Kind::SageMakerDomain => sagemaker::SET_BY_CREATE,
+                Kind::SageMakerUserProfile => profile::SET_BY_CREATE,
             };
             desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
         } else {
@@ -619,6 +645,7 @@ impl Provider for AwsProvider {
             Kind::GlueConnection => glue::configure(&self.clients, &desired, &fields).await?,
             Kind::GlueCatalog => catalog::configure(&self.clients, &desired, &ctx).await?,
             Kind::SageMakerDomain => sagemaker::configure(&self.clients, &desired, &cloud_id, &fields).await?,
+            Kind::SageMakerUserProfile => profile::configure(&self.clients, &desired, &fields).await?,
         }
         let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
         self.write_tags(&desired, &cloud_id, &live_tags, &ctx).await?;
