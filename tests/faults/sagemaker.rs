@@ -241,3 +241,44 @@ async fn profile_role_drift_is_planned_back() {
     assert_eq!(settings.execution_role(), Some("arn:aws:iam::123456789012:role/hipcloud/lab/lab-genomics"));
     assert!(settings.sharing_settings().is_none(), "unchanged sharing is not sent");
 }
+
+fn live_domain(access: &str, kms_key: &str) -> DescribeDomainOutput {
+    let settings = UserSettings::builder()
+        .execution_role("arn:aws:iam::123456789012:role/hipcloud/lab/lab-data-scientist")
+        .security_groups("sg-0a1b2c3d4e5f67890")
+        .build();
+    DescribeDomainOutput::builder()
+        .domain_name("lab-studio")
+        .status(DomainStatus::InService)
+        .vpc_id("vpc-0a1b2c3d4e5f67890")
+        .auth_mode(aws_sdk_sagemaker::types::AuthMode::Iam)
+        .kms_key_id(kms_key)
+        .app_network_access_type(aws_sdk_sagemaker::types::AppNetworkAccessType::from(access))
+        .subnet_ids("subnet-0a1b2c3d4e5f67890")
+        .default_user_settings(settings)
+        .build()
+}
+
+#[tokio::test]
+async fn network_access_change_is_drift_in_place() {
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_domain).then_output(|| live_domain("PublicInternetOnly", KEY_ARN));
+    let clients = support::clients(&[], &[], &[], &[&describe]);
+    let address = Address::parse("sagemaker_domain.studio").unwrap();
+    let observed = sagemaker::read(&clients, &address, "d-studio", BTreeMap::new(), false).await.unwrap().expect("domain read");
+    let change = diff::diff(Some(&desired()), Some(&observed)).expect("a change");
+    assert_eq!(change.action, Action::Update, "{change:#?}");
+    let names: Vec<&str> = change.fields.iter().map(|f| f.name.as_str()).collect();
+    assert_eq!(names, vec!["app_network_access_type"]);
+}
+
+#[tokio::test]
+async fn key_change_forces_replacement() {
+    let other_key = "arn:aws:kms:us-east-1:123456789012:key/99999999-12ab-34cd-56ef-1234567890ab";
+    let describe = mock!(aws_sdk_sagemaker::Client::describe_domain).then_output(move || live_domain("VpcOnly", other_key));
+    let clients = support::clients(&[], &[], &[], &[&describe]);
+    let address = Address::parse("sagemaker_domain.studio").unwrap();
+    let observed = sagemaker::read(&clients, &address, "d-studio", BTreeMap::new(), false).await.unwrap().expect("domain read");
+    let change = diff::diff(Some(&desired()), Some(&observed)).expect("a change");
+    assert_eq!(change.action, Action::Replace);
+    assert_eq!(change.reason, hipcloud::plan::Reason::ReplacementForced { field: "kms_key".into() });
+}

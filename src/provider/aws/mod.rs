@@ -292,8 +292,27 @@ impl AwsProvider {
         self.check_names_free(&desired, &observed, &ctx).await?;
         let windows = bp.keys.iter().map(|k| (k.address.clone(), k.deletion_window_days)).collect();
         let observed_list: Vec<Observed> = observed.values().cloned().collect();
-        let changes = plan::changes(&desired, &observed_list, &windows);
+        let mut changes = plan::changes(&desired, &observed_list, &windows);
         let mut notes = principal_warning.iter().cloned().chain(self.notes()).chain(secrets::notes(&ctx.secrets)).collect::<Vec<_>>();
+
+        // A domain being replaced needs the same teardown list as one being
+        // deleted; it is read only now, once the plan knows about the replacement.
+        for change in changes.iter_mut().filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Replace) {
+            let dependents = sagemaker::dependents(&self.clients, &change.address, &change.cloud_id).await?;
+            for guard in &mut change.guards {
+                if let plan::Guard::DomainDeletion { dependents: listed, .. } = guard {
+                    *listed = dependents.clone();
+                }
+            }
+        }
+        for change in changes.iter().filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Update) {
+            if change.fields.iter().any(|f| f.name == "app_network_access_type" || f.name == "subnet_ids") {
+                notes.push(format!(
+                    "{}: AWS changes a domain's network access type and subnets only while none of its apps runs; apply checks first and stops, naming the running apps.",
+                    change.address
+                ));
+            }
+        }
         let catalog_was_plain = observed.values().any(|o| {
             o.address.kind == Kind::GlueCatalog && o.field("encryption_mode").is_some_and(|m| m.value() == "DISABLED")
         });
