@@ -53,7 +53,7 @@ fn normalize(doc: &Value, for_comparison: bool) -> Value {
         match key.as_str() {
             "Statement" => {
                 let mut statements: Vec<Value> = as_list(value).iter().map(|s| statement(s, for_comparison)).collect();
-                statements.sort_by_key(|s| sort_key(s));
+                statements.sort_by_key(sort_key);
                 statements.dedup();
                 out.insert(key.clone(), Value::Array(statements));
             }

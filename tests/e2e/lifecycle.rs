@@ -70,7 +70,7 @@ async fn removed_role_is_planned_for_deletion() {
     assert!(apply(&snapshot.plan, &provider, 10, &[], |_| {}).await.succeeded());
     let after = account.provider(&without_admin).plan().await.unwrap();
     assert!(!after.plan.has_changes(), "{:#?}", after.plan.changes);
-    let gone = account.iam().get_role().role_name(format!("research-lab-platform-admin")).send().await;
+    let gone = account.iam().get_role().role_name("research-lab-platform-admin").send().await;
     assert!(gone.is_err(), "the role should be deleted");
 }
 

@@ -314,18 +314,11 @@ pub async fn delete(clients: &Clients, address: &Address, name: &str, allow_data
                 // DeleteObjects succeeds as a call even when single objects fail;
                 // their keys are not reported, because they may hold PHI.
                 if let Some(first) = output.errors().first() {
-                    return Err(AwsError {
-                        api: "s3:DeleteObjects",
-                        address: address.to_string(),
-                        code: first.code().unwrap_or("Error").to_string(),
-                        message: format!(
+                    return Err(AwsError::new("s3:DeleteObjects", address, first.code().unwrap_or("Error"), format!(
                             "{} of the bucket's object versions could not be deleted: {}",
                             output.errors().len(),
                             first.message().unwrap_or_default()
-                        ),
-                        request_id: None,
-                        kind: ErrorKind::Other,
-                    });
+                        )));
                 }
             }
             if page.is_truncated() != Some(true) {

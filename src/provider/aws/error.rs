@@ -45,29 +45,21 @@ impl fmt::Display for AwsError {
 impl std::error::Error for AwsError {}
 
 impl AwsError {
+    /// A failure hipcloud itself detects, with a code of its own (such as
+    /// `AppsRunning`) rather than one from an AWS response.
+    pub fn new(api: &'static str, address: impl fmt::Display, code: &str, message: impl Into<String>) -> AwsError {
+        AwsError { api, address: address.to_string(), code: code.to_string(), message: message.into(), request_id: None, kind: ErrorKind::Other }
+    }
+
     /// A call that succeeded but returned something hipcloud cannot use, such as
     /// a policy document that is not JSON or a response without a required field.
     pub fn invalid_response(api: &'static str, address: impl fmt::Display, problem: impl fmt::Display) -> AwsError {
-        AwsError {
-            api,
-            address: address.to_string(),
-            code: "InvalidResponse".into(),
-            message: problem.to_string(),
-            request_id: None,
-            kind: ErrorKind::Other,
-        }
+        AwsError::new(api, address, "InvalidResponse", problem.to_string())
     }
 
     /// A request hipcloud could not build from the desired state.
     pub fn invalid_request(api: &'static str, address: impl fmt::Display, problem: impl fmt::Display) -> AwsError {
-        AwsError {
-            api,
-            address: address.to_string(),
-            code: "InvalidRequest".into(),
-            message: problem.to_string(),
-            request_id: None,
-            kind: ErrorKind::Other,
-        }
+        AwsError::new(api, address, "InvalidRequest", problem.to_string())
     }
 }
 

@@ -17,7 +17,7 @@ use aws_sdk_sagemaker::types::{
 use serde_json::{json, Value};
 
 use super::context::Context;
-use super::error::{classify, AwsError, ErrorKind, OrAbsent};
+use super::error::{classify, AwsError, OrAbsent};
 use super::Clients;
 use crate::address::Address;
 use crate::blueprint::{Blueprint, SageMakerDomainSpec};
@@ -199,26 +199,12 @@ async fn wait_in_service(clients: &Clients, address: &Address, domain_id: &str, 
         match status.as_str() {
             "InService" => return Ok(()),
             "Failed" | "Update_Failed" | "Delete_Failed" => {
-                return Err(AwsError {
-                    api: "sagemaker:CreateDomain",
-                    address: address.to_string(),
-                    code: format!("Domain{status}"),
-                    message: format!("domain {domain_id} failed: {}", domain.failure_reason().unwrap_or("no reason given")),
-                    request_id: None,
-                    kind: ErrorKind::Other,
-                });
+                return Err(AwsError::new("sagemaker:CreateDomain", address, &format!("Domain{status}"), format!("domain {domain_id} failed: {}", domain.failure_reason().unwrap_or("no reason given"))));
             }
             _ => {}
         }
         if started.elapsed() >= waiting.timeout {
-            return Err(AwsError {
-                api: "sagemaker:DescribeDomain",
-                address: address.to_string(),
-                code: "TimedOut".into(),
-                message: format!("domain {domain_id} is still {status} after {} minutes; run plan later to see when it is in service", waiting.timeout.as_secs() / 60),
-                request_id: None,
-                kind: ErrorKind::Other,
-            });
+            return Err(AwsError::new("sagemaker:DescribeDomain", address, "TimedOut", format!("domain {domain_id} is still {status} after {} minutes; run plan later to see when it is in service", waiting.timeout.as_secs() / 60)));
         }
         tracing::info!(%address, domain_id, status, "waiting for the domain to be in service");
         tokio::time::sleep(waiting.interval).await;
@@ -237,17 +223,10 @@ pub async fn configure(clients: &Clients, desired: &Desired, domain_id: &str, fi
     if NEED_NO_APPS.iter().any(|f| changed(f)) {
         let running = running_apps(clients, address, domain_id).await?;
         if !running.is_empty() {
-            return Err(AwsError {
-                api: "sagemaker:UpdateDomain",
-                address: address.to_string(),
-                code: "AppsRunning".into(),
-                message: format!(
+            return Err(AwsError::new("sagemaker:UpdateDomain", address, "AppsRunning", format!(
                     "AWS changes the network access type and subnets only while no app runs; still running: {}. Stop them, then apply again",
                     running.join(", ")
-                ),
-                request_id: None,
-                kind: ErrorKind::Other,
-            });
+                )));
         }
     }
 
@@ -310,14 +289,7 @@ pub async fn set_tags(clients: &Clients, address: &Address, arn: &str, live: &BT
 pub async fn delete(clients: &Clients, address: &Address, domain_id: &str, home_efs: Option<&str>) -> Result<Option<String>, AwsError> {
     let remaining = dependents(clients, address, domain_id).await?;
     if !remaining.is_empty() {
-        return Err(AwsError {
-            api: "sagemaker:DeleteDomain",
-            address: address.to_string(),
-            code: "DomainNotEmpty".into(),
-            message: format!("delete these first, in this order: {}", remaining.join(", ")),
-            request_id: None,
-            kind: ErrorKind::Other,
-        });
+        return Err(AwsError::new("sagemaker:DeleteDomain", address, "DomainNotEmpty", format!("delete these first, in this order: {}", remaining.join(", "))));
     }
     let retain = RetentionPolicy::builder().home_efs_file_system(RetentionType::Retain).build();
     clients
