@@ -64,7 +64,10 @@ pub struct Address {
 
 impl Address {
     pub fn new(kind: Kind, name: impl Into<String>) -> Self {
-        Address { kind, name: name.into() }
+        Address {
+            kind,
+            name: name.into(),
+        }
     }
 
     /// Parses `kind.name`. Returns `None` when the kind is unknown or the name is

@@ -86,7 +86,10 @@ impl BlueprintArg {
 impl GlobalArgs {
     /// The environment: `--env`, else a non-empty `HIPCLOUD_ENV`.
     pub fn environment(&self) -> Option<String> {
-        self.env.clone().filter(|e| !e.is_empty()).or_else(|| non_empty_env("HIPCLOUD_ENV"))
+        self.env
+            .clone()
+            .filter(|e| !e.is_empty())
+            .or_else(|| non_empty_env("HIPCLOUD_ENV"))
     }
 }
 

@@ -9,7 +9,11 @@ async fn main() -> ExitCode {
         // Usage errors exit 1, not clap's 2, which `plan --detailed-exitcode`
         // reserves for "changes present". Help and version exit 0.
         Err(error) => {
-            let code = if error.use_stderr() { hipcloud::commands::EXIT_ERROR } else { hipcloud::commands::EXIT_OK };
+            let code = if error.use_stderr() {
+                hipcloud::commands::EXIT_ERROR
+            } else {
+                hipcloud::commands::EXIT_OK
+            };
             let _ = error.print();
             return ExitCode::from(code);
         }

@@ -62,7 +62,8 @@ fn normalize(doc: &Value, for_comparison: bool) -> Value {
             }
         }
     }
-    out.entry("Version").or_insert_with(|| Value::String(DEFAULT_VERSION.to_string()));
+    out.entry("Version")
+        .or_insert_with(|| Value::String(DEFAULT_VERSION.to_string()));
     Value::Object(out)
 }
 
@@ -72,7 +73,9 @@ fn sort_key(statement: &Value) -> String {
 }
 
 fn statement(statement: &Value, for_comparison: bool) -> Value {
-    let Value::Object(object) = statement else { return statement.clone() };
+    let Value::Object(object) = statement else {
+        return statement.clone();
+    };
     let mut out = Map::new();
     for (key, value) in object {
         let normalized = match key.as_str() {
@@ -105,7 +108,13 @@ fn scalar_text(value: &Value) -> String {
 fn string_set(value: &Value, lowercase: bool) -> Value {
     let mut items: Vec<String> = as_list(value)
         .iter()
-        .map(|v| if lowercase { scalar_text(v).to_ascii_lowercase() } else { scalar_text(v) })
+        .map(|v| {
+            if lowercase {
+                scalar_text(v).to_ascii_lowercase()
+            } else {
+                scalar_text(v)
+            }
+        })
         .collect();
     items.sort();
     items.dedup();
@@ -113,7 +122,9 @@ fn string_set(value: &Value, lowercase: bool) -> Value {
 }
 
 fn principal(value: &Value, for_comparison: bool) -> Value {
-    let Value::Object(object) = value else { return value.clone() };
+    let Value::Object(object) = value else {
+        return value.clone();
+    };
     if for_comparison && object.len() == 1 && object.get("AWS").map(as_list) == Some(vec![Value::String("*".into())]) {
         return Value::String("*".into());
     }
@@ -126,7 +137,10 @@ fn principal(value: &Value, for_comparison: bool) -> Value {
             .collect();
         items.sort();
         items.dedup();
-        out.insert(kind.clone(), Value::Array(items.into_iter().map(Value::String).collect()));
+        out.insert(
+            kind.clone(),
+            Value::Array(items.into_iter().map(Value::String).collect()),
+        );
     }
     Value::Object(out)
 }
@@ -142,7 +156,9 @@ fn account_root(id: &str) -> String {
 }
 
 fn condition(value: &Value, for_comparison: bool) -> Value {
-    let Value::Object(operators) = value else { return value.clone() };
+    let Value::Object(operators) = value else {
+        return value.clone();
+    };
     let mut out = Map::new();
     for (operator, keys) in operators {
         let Value::Object(keys) = keys else {
@@ -151,7 +167,11 @@ fn condition(value: &Value, for_comparison: bool) -> Value {
         };
         let mut normalized = Map::new();
         for (key, values) in keys {
-            let key = if for_comparison { key.to_ascii_lowercase() } else { key.clone() };
+            let key = if for_comparison {
+                key.to_ascii_lowercase()
+            } else {
+                key.clone()
+            };
             normalized.insert(key, string_set(values, false));
         }
         out.insert(operator.clone(), Value::Object(normalized));

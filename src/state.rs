@@ -71,7 +71,11 @@ pub struct Desired {
 impl Desired {
     /// A short hash of the fields and tags, stored in the digest tag on apply.
     pub fn digest(&self) -> String {
-        let fields: Vec<(&String, Value)> = self.fields.iter().map(|(name, value)| (name, value.canonical())).collect();
+        let fields: Vec<(&String, Value)> = self
+            .fields
+            .iter()
+            .map(|(name, value)| (name, value.canonical()))
+            .collect();
         let text = serde_json::to_string(&(fields, &self.tags)).unwrap_or_default();
         let hash = Sha256::digest(text.as_bytes());
         hex::encode(&hash[..12])
@@ -101,8 +105,21 @@ pub struct Observed {
 }
 
 impl Observed {
-    pub fn new(address: Address, cloud_id: impl Into<String>, fields: Vec<(String, FieldValue)>, tags: BTreeMap<String, String>) -> Self {
-        Observed { address, cloud_id: cloud_id.into(), fields, tags, holds_data: None, dependents: None, home_efs: None }
+    pub fn new(
+        address: Address,
+        cloud_id: impl Into<String>,
+        fields: Vec<(String, FieldValue)>,
+        tags: BTreeMap<String, String>,
+    ) -> Self {
+        Observed {
+            address,
+            cloud_id: cloud_id.into(),
+            fields,
+            tags,
+            holds_data: None,
+            dependents: None,
+            home_efs: None,
+        }
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldValue> {

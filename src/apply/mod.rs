@@ -60,7 +60,11 @@ impl Report {
             lines.push(format!("failed: {address} ({}): {error}", stage.describe()));
         }
         for (address, stage, elapsed) in &self.done {
-            lines.push(format!("done: {address} ({}, {:.1}s)", stage.describe(), elapsed.as_secs_f64()));
+            lines.push(format!(
+                "done: {address} ({}, {:.1}s)",
+                stage.describe(),
+                elapsed.as_secs_f64()
+            ));
         }
         for (address, stage) in &self.not_started {
             lines.push(format!("not started: {address} ({})", stage.describe()));
@@ -85,7 +89,10 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
         match change.action {
             Action::Create | Action::Replace => {
                 graph.entry((address.clone(), Stage::Create)).or_default();
-                graph.entry((address.clone(), Stage::Configure)).or_default().insert((address.clone(), Stage::Create));
+                graph
+                    .entry((address.clone(), Stage::Configure))
+                    .or_default()
+                    .insert((address.clone(), Stage::Create));
             }
             Action::Update => {
                 graph.entry((address.clone(), Stage::Configure)).or_default();
@@ -98,10 +105,16 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     // References: a step that configures X waits for what X refers to.
     for change in plan.changes.iter().filter(|c| c.action != Action::Delete) {
         let creates = matches!(change.action, Action::Create | Action::Replace);
-        let stage = if creates && provider.creates_with_references(&change.address) { Stage::Create } else { Stage::Configure };
+        let stage = if creates && provider.creates_with_references(&change.address) {
+            Stage::Create
+        } else {
+            Stage::Configure
+        };
         let configure = (change.address.clone(), stage);
         for (dependency, need) in provider.dependencies(&change.address) {
-            let Some(dependency_change) = changed.get(&dependency) else { continue };
+            let Some(dependency_change) = changed.get(&dependency) else {
+                continue;
+            };
             let wait_for = match (need, dependency_change.action) {
                 (_, Action::Delete) => continue,
                 (Need::Exists, Action::Create | Action::Replace) => (dependency.clone(), Stage::Create),
@@ -115,8 +128,16 @@ fn steps<P: Provider>(plan: &Plan, provider: &P) -> BTreeMap<Step, BTreeSet<Step
     }
     // Deletes run after every create and update, roles first and keys last, so
     // nothing is deleted while something the plan keeps still uses it.
-    let others: Vec<Step> = graph.keys().filter(|(_, stage)| *stage != Stage::Delete).cloned().collect();
-    let deletes: Vec<Step> = graph.keys().filter(|(_, stage)| *stage == Stage::Delete).cloned().collect();
+    let others: Vec<Step> = graph
+        .keys()
+        .filter(|(_, stage)| *stage != Stage::Delete)
+        .cloned()
+        .collect();
+    let deletes: Vec<Step> = graph
+        .keys()
+        .filter(|(_, stage)| *stage == Stage::Delete)
+        .cloned()
+        .collect();
     let rank = |kind: Kind| match kind {
         Kind::Role | Kind::GlueConnection | Kind::GlueCatalog | Kind::SageMakerUserProfile => 0,
         // A domain goes after its user profiles, which AWS deletes first.
@@ -151,7 +172,11 @@ pub async fn apply<P: Provider>(
 
     loop {
         if !failed {
-            let ready: Vec<Step> = waiting.iter().filter(|(_, deps)| deps.is_empty()).map(|(step, _)| step.clone()).collect();
+            let ready: Vec<Step> = waiting
+                .iter()
+                .filter(|(_, deps)| deps.is_empty())
+                .map(|(step, _)| step.clone())
+                .collect();
             for step in ready {
                 if running.len() >= parallelism.max(1) {
                     break;
@@ -171,7 +196,9 @@ pub async fn apply<P: Provider>(
                 });
             }
         }
-        let Some((step, result, elapsed)) = running.next().await else { break };
+        let Some((step, result, elapsed)) = running.next().await else {
+            break;
+        };
         match result {
             Ok(()) => {
                 on_event(Event::Finished(&step.0, step.1, elapsed));

@@ -44,14 +44,17 @@ pub struct Diagnostic {
 
 impl Diagnostic {
     pub fn new(message: impl Into<String>, span: Option<Range<usize>>) -> Self {
-        Diagnostic { message: message.into(), span, hint: None }
+        Diagnostic {
+            message: message.into(),
+            span,
+            hint: None,
+        }
     }
 
     pub fn with_hint(mut self, hint: impl Into<String>) -> Self {
         self.hint = Some(hint.into());
         self
     }
-
 }
 
 /// Every problem found in one blueprint, in source order once sorted.
@@ -178,7 +181,10 @@ mod tests {
 
     #[test]
     fn line_column_counts_from_one() {
-        let source = Source { path: "b.toml".into(), text: "a = 1\nbc = 2\n".into() };
+        let source = Source {
+            path: "b.toml".into(),
+            text: "a = 1\nbc = 2\n".into(),
+        };
         assert_eq!(source.line_column(0), (1, 1));
         assert_eq!(source.line_column(7), (2, 2));
         assert_eq!(source.location(6), "b.toml:2:1");
@@ -186,7 +192,10 @@ mod tests {
 
     #[test]
     fn render_shows_location_and_hint() {
-        let source = Source { path: "b.toml".into(), text: "[bucket.raw]\nnme = \"x\"\n".into() };
+        let source = Source {
+            path: "b.toml".into(),
+            text: "[bucket.raw]\nnme = \"x\"\n".into(),
+        };
         let mut diagnostics = Diagnostics::default();
         diagnostics.error(&(13..16), "bucket.raw: unknown field `nme`", "did you mean `name`?");
         let text = diagnostics.render(&source, false);

@@ -23,8 +23,19 @@ impl<T> Spanned<T> {
 /// Field names that would carry a credential. Blueprints are committed to
 /// version control, so such a field is an error that points to Secrets Manager.
 const SECRET_FIELDS: &[&str] = &[
-    "password", "passwd", "pass", "secret", "secret_key", "secret_access_key", "access_key",
-    "private_key", "token", "api_key", "credentials", "username", "user_name",
+    "password",
+    "passwd",
+    "pass",
+    "secret",
+    "secret_key",
+    "secret_access_key",
+    "access_key",
+    "private_key",
+    "token",
+    "api_key",
+    "credentials",
+    "username",
+    "user_name",
 ];
 
 /// Returns the byte spans of values assigned to secret-like keys anywhere in
@@ -119,7 +130,11 @@ impl<'a> Fields<'a> {
     fn wrong_type(&self, name: &str, node: &Node, expected: &str, d: &mut Diagnostics) {
         d.error(
             &node.span,
-            format!("{}: field `{name}` must be {expected}, found {}", self.context, node.value.type_name()),
+            format!(
+                "{}: field `{name}` must be {expected}, found {}",
+                self.context,
+                node.value.type_name()
+            ),
             format!("write `{name}` as {expected}"),
         );
     }
@@ -136,9 +151,19 @@ impl<'a> Fields<'a> {
     }
 
     /// Reads a string that must be present; `hint` says what to write.
-    pub fn required_string(&self, name: &str, table_span: &Range<usize>, hint: &str, d: &mut Diagnostics) -> Option<Spanned<String>> {
+    pub fn required_string(
+        &self,
+        name: &str,
+        table_span: &Range<usize>,
+        hint: &str,
+        d: &mut Diagnostics,
+    ) -> Option<Spanned<String>> {
         if self.table.get(name).is_none() {
-            d.error(table_span, format!("{}: missing required field `{name}`", self.context), hint);
+            d.error(
+                table_span,
+                format!("{}: missing required field `{name}`", self.context),
+                hint,
+            );
             return None;
         }
         self.string(name, d)
@@ -198,15 +223,25 @@ impl<'a> Fields<'a> {
     /// Reads a table of string values, such as `tags`, with each key's span.
     pub fn string_map(&self, name: &str, d: &mut Diagnostics) -> BTreeMap<String, (Range<usize>, Spanned<String>)> {
         let mut map = BTreeMap::new();
-        let Some((table, _)) = self.table(name, d) else { return map };
+        let Some((table, _)) = self.table(name, d) else {
+            return map;
+        };
         for (key, node) in &table.entries {
             match &node.value {
                 Value::String(s) => {
-                    map.insert(key.name.clone(), (key.span.clone(), Spanned::new(s.clone(), node.span.clone())));
+                    map.insert(
+                        key.name.clone(),
+                        (key.span.clone(), Spanned::new(s.clone(), node.span.clone())),
+                    );
                 }
                 _ => d.push(
                     Diagnostic::new(
-                        format!("{}: `{name}.{}` must be a string, found {}", self.context, key.name, node.value.type_name()),
+                        format!(
+                            "{}: `{name}.{}` must be a string, found {}",
+                            self.context,
+                            key.name,
+                            node.value.type_name()
+                        ),
                         Some(node.span.clone()),
                     )
                     .with_hint("quote the value"),

@@ -35,11 +35,24 @@ impl Reader<'_> {
     pub(super) fn glue_catalog(&mut self, top: &Fields) -> Option<(GlueCatalogSpec, Refs)> {
         let (table, span) = top.table("glue_catalog", self.d)?;
         let f = Fields::new(table, "[glue_catalog]", CATALOG_FIELDS, self.d);
-        let key = f.required_string("key", &span, "add key = \"key.NAME\": the blueprint key that encrypts the Data Catalog", self.d)?;
+        let key = f.required_string(
+            "key",
+            &span,
+            "add key = \"key.NAME\": the blueprint key that encrypts the Data Catalog",
+            self.d,
+        )?;
         let address = glue_catalog_address();
         self.spans.insert(address.clone(), span);
-        let spec = GlueCatalogSpec { address, key: Address::parse(&key.value).unwrap_or_else(|| Address::new(Kind::Key, "")) };
-        Some((spec, Refs { fields: vec![("key", key, Kind::Key)] }))
+        let spec = GlueCatalogSpec {
+            address,
+            key: Address::parse(&key.value).unwrap_or_else(|| Address::new(Kind::Key, "")),
+        };
+        Some((
+            spec,
+            Refs {
+                fields: vec![("key", key, Kind::Key)],
+            },
+        ))
     }
 
     pub(super) fn glue_connection(
@@ -51,7 +64,9 @@ impl Reader<'_> {
         span: &Range<usize>,
     ) -> Option<(GlueConnectionSpec, Refs)> {
         let context = address.to_string();
-        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
+        let name = f
+            .string("name", self.d)
+            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
         self.check(&Some(name.clone()), &context, "name", rules::glue_connection_name);
 
         if let Some((key, _)) = f.entry("skip_certificate_validation") {
@@ -62,12 +77,21 @@ impl Reader<'_> {
             );
         }
 
-        let engine = match f.required_string("engine", span, "add engine = \"postgresql\", \"sqlserver\", \"oracle\" or \"mysql\"", self.d) {
+        let engine = match f.required_string(
+            "engine",
+            span,
+            "add engine = \"postgresql\", \"sqlserver\", \"oracle\" or \"mysql\"",
+            self.d,
+        ) {
             Some(engine) => match DatabaseEngine::ALL.into_iter().find(|e| e.name() == engine.value) {
                 Some(engine) => Some(engine),
                 None => {
                     let names: Vec<&str> = DatabaseEngine::ALL.iter().map(|e| e.name()).collect();
-                    self.d.error(&engine.span, format!("{context}: field `engine`: unknown engine {:?}", engine.value), format!("supported engines: {}", names.join(", ")));
+                    self.d.error(
+                        &engine.span,
+                        format!("{context}: field `engine`: unknown engine {:?}", engine.value),
+                        format!("supported engines: {}", names.join(", ")),
+                    );
                     None
                 }
             },
@@ -77,17 +101,30 @@ impl Reader<'_> {
         self.check(&host, &context, "host", rules::host);
         let port = match f.node("port") {
             None => {
-                self.d.error(span, format!("{context}: missing required field `port`"), "add the database port, such as port = 5432");
+                self.d.error(
+                    span,
+                    format!("{context}: missing required field `port`"),
+                    "add the database port, such as port = 5432",
+                );
                 None
             }
             Some(_) => f.integer("port", self.d),
         };
         if let Some(p) = &port {
             if !(1..=65535).contains(&p.value) {
-                self.d.error(&p.span, format!("{context}: field `port` is {}, outside 1 to 65535", p.value), "write the database's TCP port");
+                self.d.error(
+                    &p.span,
+                    format!("{context}: field `port` is {}, outside 1 to 65535", p.value),
+                    "write the database's TCP port",
+                );
             }
         }
-        let database = f.required_string("database", span, "add the database (for Oracle, the service) name, such as database = \"clinical\"", self.d);
+        let database = f.required_string(
+            "database",
+            span,
+            "add the database (for Oracle, the service) name, such as database = \"clinical\"",
+            self.d,
+        );
         self.check(&database, &context, "database", rules::database_name);
         let secret = f.required_string(
             "secret",
@@ -100,18 +137,36 @@ impl Reader<'_> {
         self.check(&subnet, &context, "subnet_id", rules::subnet_id);
         let groups = f.string_list("security_group_ids", self.d);
         match &groups {
-            None => self.d.error(span, format!("{context}: missing required field `security_group_ids`"), "add security_group_ids = [\"sg-0a1b2c3d4e5f67890\"]"),
-            Some(groups) if groups.is_empty() => {
-                self.d.error(span, format!("{context}: field `security_group_ids` is empty"), "Glue needs at least one security group for a connection in a VPC")
-            }
+            None => self.d.error(
+                span,
+                format!("{context}: missing required field `security_group_ids`"),
+                "add security_group_ids = [\"sg-0a1b2c3d4e5f67890\"]",
+            ),
+            Some(groups) if groups.is_empty() => self.d.error(
+                span,
+                format!("{context}: field `security_group_ids` is empty"),
+                "Glue needs at least one security group for a connection in a VPC",
+            ),
             Some(groups) => {
                 for group in groups {
-                    self.check(&Some(group.clone()), &context, "security_group_ids", rules::security_group_id);
+                    self.check(
+                        &Some(group.clone()),
+                        &context,
+                        "security_group_ids",
+                        rules::security_group_id,
+                    );
                 }
             }
         }
-        let zone = f.required_string("availability_zone", span, "add the subnet's availability zone, such as availability_zone = \"us-east-1a\"", self.d);
-        self.check(&zone, &context, "availability_zone", |z| rules::availability_zone(z, region));
+        let zone = f.required_string(
+            "availability_zone",
+            span,
+            "add the subnet's availability zone, such as availability_zone = \"us-east-1a\"",
+            self.d,
+        );
+        self.check(&zone, &context, "availability_zone", |z| {
+            rules::availability_zone(z, region)
+        });
         let certificate = f.string("custom_ca_certificate", self.d);
         self.check(&certificate, &context, "custom_ca_certificate", rules::s3_object_url);
         let name_match = f.string("certificate_name_match", self.d);

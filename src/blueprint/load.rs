@@ -11,15 +11,51 @@ use super::rules;
 use super::spec::*;
 use crate::address::{is_valid_name, Address, Kind};
 
-const TOP_LEVEL: &[&str] =
-    &["blueprint", "network", "key", "bucket", "role", "glue_connection", "glue_catalog", "sagemaker_domain", "sagemaker_user_profile", "env"];
+const TOP_LEVEL: &[&str] = &[
+    "blueprint",
+    "network",
+    "key",
+    "bucket",
+    "role",
+    "glue_connection",
+    "glue_catalog",
+    "sagemaker_domain",
+    "sagemaker_user_profile",
+    "env",
+];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
-const NETWORK_FIELDS: &[&str] = &["public_cidrs", "vpc_endpoints", "vpc_id", "private_subnet_ids", "security_group_ids"];
-const KEY_FIELDS: &[&str] = &["description", "deletion_window_days", "administrators", "protect", "tags"];
-const BUCKET_FIELDS: &[&str] =
-    &["name", "purpose", "key", "access_logs", "noncurrent_version_retention_days", "protect", "tags"];
-const ROLE_FIELDS: &[&str] =
-    &["name", "description", "assumed_by", "grants", "max_session_hours", "permissions_boundary", "tags"];
+const NETWORK_FIELDS: &[&str] = &[
+    "public_cidrs",
+    "vpc_endpoints",
+    "vpc_id",
+    "private_subnet_ids",
+    "security_group_ids",
+];
+const KEY_FIELDS: &[&str] = &[
+    "description",
+    "deletion_window_days",
+    "administrators",
+    "protect",
+    "tags",
+];
+const BUCKET_FIELDS: &[&str] = &[
+    "name",
+    "purpose",
+    "key",
+    "access_logs",
+    "noncurrent_version_retention_days",
+    "protect",
+    "tags",
+];
+const ROLE_FIELDS: &[&str] = &[
+    "name",
+    "description",
+    "assumed_by",
+    "grants",
+    "max_session_hours",
+    "permissions_boundary",
+    "tags",
+];
 const TRUST_FIELDS: &[&str] = &["services", "accounts", "principals", "saml_providers", "oidc_providers"];
 const OIDC_FIELDS: &[&str] = &["provider", "audience", "subjects"];
 const GRANT_FIELDS: &[&str] = &["read", "write", "list", "decrypt", "encrypt", "use", "prefixes", "via"];
@@ -43,7 +79,9 @@ pub fn load(source: Source, env: Option<&str>) -> Result<Blueprint, (Source, Dia
 /// Lists the environments a blueprint declares, in file order.
 pub fn environments(source: &Source) -> Vec<String> {
     let mut d = Diagnostics::default();
-    let Some(root) = node::parse(&source.text, &mut d) else { return Vec::new() };
+    let Some(root) = node::parse(&source.text, &mut d) else {
+        return Vec::new();
+    };
     match root.get("env").map(|n| &n.value) {
         Some(Value::Table(envs)) => envs.entries.iter().map(|(k, _)| k.name.clone()).collect(),
         _ => Vec::new(),
@@ -60,13 +98,24 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
             _ => None,
         });
         match overlay {
-            Some(Node { value: Value::Table(overlay), .. }) => {
+            Some(Node {
+                value: Value::Table(overlay),
+                ..
+            }) => {
                 if let Some((key, _)) = overlay.get_entry("env") {
-                    d.error(&key.span, format!("env.{name}: environments cannot be nested"), "move the overrides up one level");
+                    d.error(
+                        &key.span,
+                        format!("env.{name}: environments cannot be nested"),
+                        "move the overrides up one level",
+                    );
                 }
                 root.merge(overlay.clone());
             }
-            Some(other) => d.error(&other.span, format!("env.{name} must be a table"), format!("write overrides under [env.{name}.blueprint], [env.{name}.bucket.NAME], ...")),
+            Some(other) => d.error(
+                &other.span,
+                format!("env.{name} must be a table"),
+                format!("write overrides under [env.{name}.blueprint], [env.{name}.bucket.NAME], ..."),
+            ),
             None => {
                 let declared = envs
                     .as_ref()
@@ -81,24 +130,40 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
                     format!("declared environments: {}", declared.join(", "))
                 };
                 // The environment comes from the command line, so no line of the file is at fault.
-                d.push(Diagnostic::new(format!("environment `{name}` is not declared in {}", source.path), None).with_hint(hint));
+                d.push(
+                    Diagnostic::new(format!("environment `{name}` is not declared in {}", source.path), None)
+                        .with_hint(hint),
+                );
                 return None;
             }
         }
     }
 
     let top = Fields::new(&root, "blueprint file", TOP_LEVEL, d);
-    let mut reader = Reader { d, spans: BTreeMap::new(), whole_file };
+    let mut reader = Reader {
+        d,
+        spans: BTreeMap::new(),
+        whole_file,
+    };
     let header = reader.header(&top)?;
     let network = reader.network(&top);
     let keys = reader.resources(&top, Kind::Key, |r, name, fields, span| r.key(name, fields, span));
-    let buckets = reader.resources(&top, Kind::Bucket, |r, name, fields, span| r.bucket(&header.0, name, fields, span));
-    let roles = reader.resources(&top, Kind::Role, |r, name, fields, span| r.role(&header.0, name, fields, span));
-    let connections =
-        reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| r.glue_connection(&header.0, &header.2, name, fields, span));
+    let buckets = reader.resources(&top, Kind::Bucket, |r, name, fields, span| {
+        r.bucket(&header.0, name, fields, span)
+    });
+    let roles = reader.resources(&top, Kind::Role, |r, name, fields, span| {
+        r.role(&header.0, name, fields, span)
+    });
+    let connections = reader.resources(&top, Kind::GlueConnection, |r, name, fields, span| {
+        r.glue_connection(&header.0, &header.2, name, fields, span)
+    });
     let catalog = reader.glue_catalog(&top);
-    let domains = reader.resources(&top, Kind::SageMakerDomain, |r, name, fields, span| r.sagemaker_domain(&header.0, &network, name, fields, span));
-    let profiles = reader.resources(&top, Kind::SageMakerUserProfile, |r, name, fields, span| r.sagemaker_user_profile(name, fields, span));
+    let domains = reader.resources(&top, Kind::SageMakerDomain, |r, name, fields, span| {
+        r.sagemaker_domain(&header.0, &network, name, fields, span)
+    });
+    let profiles = reader.resources(&top, Kind::SageMakerUserProfile, |r, name, fields, span| {
+        r.sagemaker_user_profile(name, fields, span)
+    });
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -120,7 +185,15 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         sagemaker_user_profiles: profiles.iter().map(|(p, _)| p.clone()).collect(),
         spans,
     };
-    let references = References { keys: &keys, buckets: &buckets, roles: &roles, connections: &connections, catalog: catalog.as_ref(), domains: &domains, profiles: &profiles };
+    let references = References {
+        keys: &keys,
+        buckets: &buckets,
+        roles: &roles,
+        connections: &connections,
+        catalog: catalog.as_ref(),
+        domains: &domains,
+        profiles: &profiles,
+    };
     references.check(&blueprint, d);
     Some(blueprint)
 }
@@ -128,15 +201,27 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
 fn check_env_names(envs: Option<&Node>, d: &mut Diagnostics) {
     let Some(node) = envs else { return };
     let Value::Table(table) = &node.value else {
-        d.error(&node.span, "`env` must be a table of environments", "write overrides as [env.prod.blueprint], [env.prod.network], ...");
+        d.error(
+            &node.span,
+            "`env` must be a table of environments",
+            "write overrides as [env.prod.blueprint], [env.prod.network], ...",
+        );
         return;
     };
     for (key, value) in &table.entries {
         if !is_valid_name(&key.name) {
-            d.error(&key.span, format!("invalid environment name `{}`", key.name), "use lower-case letters, digits and underscores, starting with a letter");
+            d.error(
+                &key.span,
+                format!("invalid environment name `{}`", key.name),
+                "use lower-case letters, digits and underscores, starting with a letter",
+            );
         }
         if !matches!(value.value, Value::Table(_)) {
-            d.error(&value.span, format!("env.{} must be a table", key.name), "write overrides under [env.NAME.blueprint], [env.NAME.bucket.X], ...");
+            d.error(
+                &value.span,
+                format!("env.{} must be a table", key.name),
+                "write overrides under [env.NAME.blueprint], [env.NAME.bucket.X], ...",
+            );
         }
     }
 }
@@ -159,7 +244,11 @@ impl Reader<'_> {
         let Some((table, span)) = top.table("blueprint", self.d) else {
             // A `blueprint` that is not a table was reported by `table` already.
             if top.node("blueprint").is_none() {
-                self.d.error(&self.whole_file, "missing [blueprint] table", "add [blueprint] with name, account and region");
+                self.d.error(
+                    &self.whole_file,
+                    "missing [blueprint] table",
+                    "add [blueprint] with name, account and region",
+                );
             }
             return None;
         };
@@ -171,30 +260,56 @@ impl Reader<'_> {
         self.check(&account, "[blueprint]", "account", rules::account_id);
         self.check(&region, "[blueprint]", "region", rules::region);
         let apply_principal = f.string("apply_principal", self.d);
-        self.check(&apply_principal, "[blueprint]", "apply_principal", rules::iam_principal_arn);
+        self.check(
+            &apply_principal,
+            "[blueprint]",
+            "apply_principal",
+            rules::iam_principal_arn,
+        );
         let tags = self.tags(&f);
-        Some((name?.value, account?.value, region?.value, apply_principal.map(|p| p.value), tags))
+        Some((
+            name?.value,
+            account?.value,
+            region?.value,
+            apply_principal.map(|p| p.value),
+            tags,
+        ))
     }
 
     fn network(&mut self, top: &Fields) -> Network {
-        let Some((table, _)) = top.table("network", self.d) else { return Network::default() };
+        let Some((table, _)) = top.table("network", self.d) else {
+            return Network::default();
+        };
         let f = Fields::new(table, "[network]", NETWORK_FIELDS, self.d);
         let mut network = Network::default();
         for cidr in f.string_list("public_cidrs", self.d).unwrap_or_default() {
             match rules::public_cidr(&cidr.value) {
                 Ok(net) => network.public_cidrs.push(net),
-                Err((problem, hint)) => self.d.error(&cidr.span, format!("[network]: field `public_cidrs`: {problem}"), hint),
+                Err((problem, hint)) => {
+                    self.d
+                        .error(&cidr.span, format!("[network]: field `public_cidrs`: {problem}"), hint)
+                }
             }
         }
         let vpc = f.string("vpc_id", self.d);
         self.check(&vpc, "[network]", "vpc_id", rules::vpc_id);
         network.vpc_id = vpc.map(|v| v.value);
         for subnet in f.string_list("private_subnet_ids", self.d).unwrap_or_default() {
-            self.check(&Some(subnet.clone()), "[network]", "private_subnet_ids", rules::subnet_id);
+            self.check(
+                &Some(subnet.clone()),
+                "[network]",
+                "private_subnet_ids",
+                rules::subnet_id,
+            );
             network.private_subnet_ids.push(subnet.value);
         }
         for group in f.string_list("security_group_ids", self.d).unwrap_or_default() {
-            self.check(&Some(group.clone()), "[network]", "security_group_ids", rules::security_group_id);
+            self.check(
+                &Some(group.clone()),
+                "[network]",
+                "security_group_ids",
+                rules::security_group_id,
+            );
             network.security_group_ids.push(group.value);
         }
         for id in f.string_list("vpc_endpoints", self.d).unwrap_or_default() {
@@ -211,7 +326,9 @@ impl Reader<'_> {
         kind: Kind,
         mut read_one: impl FnMut(&mut Self, &Address, &Fields, &Range<usize>) -> Option<(T, Refs)>,
     ) -> Vec<(T, Refs)> {
-        let Some((table, _)) = top.table(kind.as_str(), self.d) else { return Vec::new() };
+        let Some((table, _)) = top.table(kind.as_str(), self.d) else {
+            return Vec::new();
+        };
         let mut out = Vec::new();
         for (key, node) in &table.entries {
             if !is_valid_name(&key.name) {
@@ -224,7 +341,11 @@ impl Reader<'_> {
             }
             let address = Address::new(kind, &key.name);
             let Value::Table(body) = &node.value else {
-                self.d.error(&node.span, format!("{address} must be a table"), format!("write it as [{address}]"));
+                self.d.error(
+                    &node.span,
+                    format!("{address} must be a table"),
+                    format!("write it as [{address}]"),
+                );
                 continue;
             };
             let known = match kind {
@@ -252,14 +373,26 @@ impl Reader<'_> {
         let window = f.integer("deletion_window_days", self.d);
         if let Some(w) = &window {
             if !(7..=30).contains(&w.value) {
-                self.d.error(&w.span, format!("{address}: field `deletion_window_days` is {}, outside 7 to 30", w.value), "KMS accepts a deletion window of 7 to 30 days; 30 gives the most time to cancel");
+                self.d.error(
+                    &w.span,
+                    format!(
+                        "{address}: field `deletion_window_days` is {}, outside 7 to 30",
+                        w.value
+                    ),
+                    "KMS accepts a deletion window of 7 to 30 days; 30 gives the most time to cancel",
+                );
             }
         }
         let mut refs = Refs { fields: Vec::new() };
         let mut administrators = Vec::new();
         for admin in f.string_list("administrators", self.d).unwrap_or_default() {
             if admin.value.starts_with("arn:") {
-                self.check(&Some(admin.clone()), &address.to_string(), "administrators", rules::iam_principal_arn);
+                self.check(
+                    &Some(admin.clone()),
+                    &address.to_string(),
+                    "administrators",
+                    rules::iam_principal_arn,
+                );
                 administrators.push(PrincipalRef::Arn(admin.value));
             } else {
                 refs.fields.push(("administrators", admin.clone(), Kind::Role));
@@ -279,30 +412,54 @@ impl Reader<'_> {
         Some((spec, refs))
     }
 
-    fn bucket(&mut self, blueprint: &str, address: &Address, f: &Fields, span: &Range<usize>) -> Option<(BucketSpec, Refs)> {
-        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
+    fn bucket(
+        &mut self,
+        blueprint: &str,
+        address: &Address,
+        f: &Fields,
+        span: &Range<usize>,
+    ) -> Option<(BucketSpec, Refs)> {
+        let name = f
+            .string("name", self.d)
+            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
         self.check(&Some(name.clone()), &address.to_string(), "name", rules::bucket_name);
         let purpose = match f.string("purpose", self.d) {
             None => BucketPurpose::Data,
             Some(p) if p.value == "data" => BucketPurpose::Data,
             Some(p) if p.value == "access-logs" => BucketPurpose::AccessLogs,
             Some(p) => {
-                self.d.error(&p.span, format!("{address}: field `purpose` is {:?}", p.value), "write purpose = \"data\" (the default) or \"access-logs\"");
+                self.d.error(
+                    &p.span,
+                    format!("{address}: field `purpose` is {:?}", p.value),
+                    "write purpose = \"data\" (the default) or \"access-logs\"",
+                );
                 BucketPurpose::Data
             }
         };
         let mut refs = Refs { fields: Vec::new() };
         let key = f.string("key", self.d);
         match (&key, purpose) {
-            (None, BucketPurpose::Data) => self.d.error(span, format!("{address}: missing required field `key`"), "data buckets are encrypted with a blueprint key: add key = \"key.NAME\""),
-            (Some(k), BucketPurpose::AccessLogs) => self.d.error(&k.span, format!("{address}: field `key` is not allowed on an access-log bucket"), "S3 delivers server access logs only to buckets encrypted with SSE-S3; remove `key`"),
+            (None, BucketPurpose::Data) => self.d.error(
+                span,
+                format!("{address}: missing required field `key`"),
+                "data buckets are encrypted with a blueprint key: add key = \"key.NAME\"",
+            ),
+            (Some(k), BucketPurpose::AccessLogs) => self.d.error(
+                &k.span,
+                format!("{address}: field `key` is not allowed on an access-log bucket"),
+                "S3 delivers server access logs only to buckets encrypted with SSE-S3; remove `key`",
+            ),
             (Some(k), BucketPurpose::Data) => refs.fields.push(("key", k.clone(), Kind::Key)),
             (None, BucketPurpose::AccessLogs) => {}
         }
         let access_logs = f.string("access_logs", self.d);
         if let Some(target) = &access_logs {
             if target.value == address.to_string() {
-                self.d.error(&target.span, format!("{address}: field `access_logs` points at the bucket itself"), "a bucket must not log to itself: every log write would create another log record");
+                self.d.error(
+                    &target.span,
+                    format!("{address}: field `access_logs` points at the bucket itself"),
+                    "a bucket must not log to itself: every log write would create another log record",
+                );
             } else {
                 refs.fields.push(("access_logs", target.clone(), Kind::Bucket));
             }
@@ -310,7 +467,14 @@ impl Reader<'_> {
         let retention = f.integer("noncurrent_version_retention_days", self.d);
         if let Some(r) = &retention {
             if !(1..=36500).contains(&r.value) {
-                self.d.error(&r.span, format!("{address}: field `noncurrent_version_retention_days` is {}, outside 1 to 36500", r.value), "keep noncurrent versions for the retention your records policy requires, such as 2190 (six years)");
+                self.d.error(
+                    &r.span,
+                    format!(
+                        "{address}: field `noncurrent_version_retention_days` is {}, outside 1 to 36500",
+                        r.value
+                    ),
+                    "keep noncurrent versions for the retention your records policy requires, such as 2190 (six years)",
+                );
             }
         }
         let spec = BucketSpec {
@@ -319,7 +483,9 @@ impl Reader<'_> {
             purpose,
             key: key.and_then(|k| Address::parse(&k.value)),
             // A bucket that names itself was reported above and is left without logging.
-            access_logs: access_logs.and_then(|a| Address::parse(&a.value)).filter(|a| a != address),
+            access_logs: access_logs
+                .and_then(|a| Address::parse(&a.value))
+                .filter(|a| a != address),
             noncurrent_version_retention_days: retention.map_or(365, |r| r.value as i32),
             protect: f.bool("protect", self.d).is_some_and(|p| p.value),
             tags: self.tags(f),
@@ -327,14 +493,26 @@ impl Reader<'_> {
         Some((spec, refs))
     }
 
-    fn role(&mut self, blueprint: &str, address: &Address, f: &Fields, span: &Range<usize>) -> Option<(RoleSpec, Refs)> {
+    fn role(
+        &mut self,
+        blueprint: &str,
+        address: &Address,
+        f: &Fields,
+        span: &Range<usize>,
+    ) -> Option<(RoleSpec, Refs)> {
         let context = address.to_string();
-        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
+        let name = f
+            .string("name", self.d)
+            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
         self.check(&Some(name.clone()), &context, "name", rules::role_name);
         let trust = match f.table("assumed_by", self.d) {
             Some((table, trust_span)) => self.trust(&context, table, &trust_span),
             None => {
-                self.d.error(span, format!("{context}: missing required field `assumed_by`"), "add assumed_by = { services = [\"sagemaker\"] } or { accounts = [\"123456789012\"] }");
+                self.d.error(
+                    span,
+                    format!("{context}: missing required field `assumed_by`"),
+                    "add assumed_by = { services = [\"sagemaker\"] } or { accounts = [\"123456789012\"] }",
+                );
                 Trust::default()
             }
         };
@@ -344,11 +522,17 @@ impl Reader<'_> {
         let hours = f.integer("max_session_hours", self.d);
         if let Some(h) = &hours {
             if !(1..=12).contains(&h.value) {
-                self.d.error(&h.span, format!("{context}: field `max_session_hours` is {}, outside 1 to 12", h.value), "IAM allows sessions of 1 to 12 hours; shorter sessions limit the use of leaked credentials");
+                self.d.error(
+                    &h.span,
+                    format!("{context}: field `max_session_hours` is {}, outside 1 to 12", h.value),
+                    "IAM allows sessions of 1 to 12 hours; shorter sessions limit the use of leaked credentials",
+                );
             }
         }
         let boundary = f.string("permissions_boundary", self.d);
-        self.check(&boundary, &context, "permissions_boundary", |arn| rules::iam_arn(arn, "policy"));
+        self.check(&boundary, &context, "permissions_boundary", |arn| {
+            rules::iam_arn(arn, "policy")
+        });
         let spec = RoleSpec {
             address: address.clone(),
             name: name.value,
@@ -375,7 +559,11 @@ impl Reader<'_> {
                 None => {
                     unknown_service = true;
                     let names: Vec<&str> = TrustedService::ALL.iter().map(|s| s.name()).collect();
-                    self.d.error(&service.span, format!("{context}: unknown service {:?}", service.value), format!("supported services: {}", names.join(", ")));
+                    self.d.error(
+                        &service.span,
+                        format!("{context}: unknown service {:?}", service.value),
+                        format!("supported services: {}", names.join(", ")),
+                    );
                 }
             }
         }
@@ -384,30 +572,66 @@ impl Reader<'_> {
             trust.accounts.push(account.value);
         }
         for principal in f.string_list("principals", self.d).unwrap_or_default() {
-            self.check(&Some(principal.clone()), &context, "principals", rules::iam_principal_arn);
+            self.check(
+                &Some(principal.clone()),
+                &context,
+                "principals",
+                rules::iam_principal_arn,
+            );
             trust.principals.push(principal.value);
         }
         for provider in f.string_list("saml_providers", self.d).unwrap_or_default() {
-            self.check(&Some(provider.clone()), &context, "saml_providers", |arn| rules::iam_arn(arn, "saml-provider"));
+            self.check(&Some(provider.clone()), &context, "saml_providers", |arn| {
+                rules::iam_arn(arn, "saml-provider")
+            });
             trust.saml_providers.push(provider.value);
         }
         if let Some(node) = f.node("oidc_providers") {
             let Value::Array(items) = &node.value else {
-                self.d.error(&node.span, format!("{context}: field `oidc_providers` must be an array of tables"), "write oidc_providers = [{ provider = \"arn:...\", audience = \"sts.amazonaws.com\" }]");
+                self.d.error(
+                    &node.span,
+                    format!("{context}: field `oidc_providers` must be an array of tables"),
+                    "write oidc_providers = [{ provider = \"arn:...\", audience = \"sts.amazonaws.com\" }]",
+                );
                 return trust;
             };
             for item in items {
                 let Value::Table(t) = &item.value else {
-                    self.d.error(&item.span, format!("{context}: each `oidc_providers` entry must be a table"), "write { provider = \"arn:...\", audience = \"...\" }");
+                    self.d.error(
+                        &item.span,
+                        format!("{context}: each `oidc_providers` entry must be a table"),
+                        "write { provider = \"arn:...\", audience = \"...\" }",
+                    );
                     continue;
                 };
                 let o = Fields::new(t, format!("{context}.oidc_providers"), OIDC_FIELDS, self.d);
-                let provider = o.required_string("provider", &item.span, "add provider = \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"", self.d);
-                self.check(&provider, &context, "oidc_providers.provider", |arn| rules::iam_arn(arn, "oidc-provider"));
-                let audience = o.required_string("audience", &item.span, "add the audience your identity provider puts in tokens, such as \"sts.amazonaws.com\"", self.d);
-                let subjects = o.string_list("subjects", self.d).unwrap_or_default().into_iter().map(|s| s.value).collect();
+                let provider = o.required_string(
+                    "provider",
+                    &item.span,
+                    "add provider = \"arn:aws:iam::ACCOUNT:oidc-provider/HOST\"",
+                    self.d,
+                );
+                self.check(&provider, &context, "oidc_providers.provider", |arn| {
+                    rules::iam_arn(arn, "oidc-provider")
+                });
+                let audience = o.required_string(
+                    "audience",
+                    &item.span,
+                    "add the audience your identity provider puts in tokens, such as \"sts.amazonaws.com\"",
+                    self.d,
+                );
+                let subjects = o
+                    .string_list("subjects", self.d)
+                    .unwrap_or_default()
+                    .into_iter()
+                    .map(|s| s.value)
+                    .collect();
                 if let (Some(provider), Some(audience)) = (provider, audience) {
-                    trust.oidc_providers.push(OidcTrust { provider: provider.value, audience: audience.value, subjects });
+                    trust.oidc_providers.push(OidcTrust {
+                        provider: provider.value,
+                        audience: audience.value,
+                        subjects,
+                    });
                 }
             }
         }
@@ -415,7 +639,11 @@ impl Reader<'_> {
         // An unknown service was reported already; saying that no one is trusted
         // as well would only repeat it.
         if trust.services.is_empty() && !people && !unknown_service {
-            self.d.error(span, format!("{context}: names no one who may assume the role"), "list services, accounts, principals, saml_providers or oidc_providers");
+            self.d.error(
+                span,
+                format!("{context}: names no one who may assume the role"),
+                "list services, accounts, principals, saml_providers or oidc_providers",
+            );
         }
         if !trust.services.is_empty() && people {
             self.d.error(span, format!("{context}: mixes services and people"), "split it into a role for services and a role for people: network conditions that protect people's sessions break service calls");
@@ -424,30 +652,58 @@ impl Reader<'_> {
     }
 
     fn grants(&mut self, context: &str, f: &Fields, refs: &mut Refs, secrets: &mut Vec<String>) -> Vec<Grant> {
-        let Some(node) = f.node("grants") else { return Vec::new() };
+        let Some(node) = f.node("grants") else {
+            return Vec::new();
+        };
         let Value::Array(items) = &node.value else {
-            self.d.error(&node.span, format!("{context}: field `grants` must be an array of tables"), "write grants = [{ read = \"bucket.NAME\" }, { decrypt = \"key.NAME\" }]");
+            self.d.error(
+                &node.span,
+                format!("{context}: field `grants` must be an array of tables"),
+                "write grants = [{ read = \"bucket.NAME\" }, { decrypt = \"key.NAME\" }]",
+            );
             return Vec::new();
         };
         let mut grants = Vec::new();
         for item in items {
             let Value::Table(t) = &item.value else {
-                self.d.error(&item.span, format!("{context}: each grant must be a table"), "write { read = \"bucket.NAME\", prefixes = [\"PREFIX/\"] }");
+                self.d.error(
+                    &item.span,
+                    format!("{context}: each grant must be a table"),
+                    "write { read = \"bucket.NAME\", prefixes = [\"PREFIX/\"] }",
+                );
                 continue;
             };
             let g = Fields::new(t, format!("{context}.grants"), GRANT_FIELDS, self.d);
-            let present: Vec<Permission> = Permission::ALL.into_iter().filter(|p| t.get(p.name()).is_some()).collect();
+            let present: Vec<Permission> = Permission::ALL
+                .into_iter()
+                .filter(|p| t.get(p.name()).is_some())
+                .collect();
             let [permission] = present[..] else {
-                self.d.error(&item.span, format!("{context}: a grant needs exactly one of read, write, list, decrypt, encrypt, use"), "write one grant per permission, such as { read = \"bucket.curated\" }");
+                self.d.error(
+                    &item.span,
+                    format!("{context}: a grant needs exactly one of read, write, list, decrypt, encrypt, use"),
+                    "write one grant per permission, such as { read = \"bucket.curated\" }",
+                );
                 continue;
             };
-            let Some(target) = g.string(permission.name(), self.d) else { continue };
+            let Some(target) = g.string(permission.name(), self.d) else {
+                continue;
+            };
             // `read` of a Secrets Manager ARN grants the secret's value.
             if permission == Permission::Read && target.value.starts_with("arn:") {
-                self.check(&Some(target.clone()), &format!("{context}.grants"), "read", rules::secret_arn);
+                self.check(
+                    &Some(target.clone()),
+                    &format!("{context}.grants"),
+                    "read",
+                    rules::secret_arn,
+                );
                 for extra in ["prefixes", "via"] {
                     if let Some((key, _)) = g.entry(extra) {
-                        self.d.error(&key.span, format!("{context}.grants: `{extra}` does not apply to a secret"), format!("remove `{extra}` from the secret grant"));
+                        self.d.error(
+                            &key.span,
+                            format!("{context}.grants: `{extra}` does not apply to a secret"),
+                            format!("remove `{extra}` from the secret grant"),
+                        );
                     }
                 }
                 secrets.push(target.value);
@@ -456,10 +712,19 @@ impl Reader<'_> {
             refs.fields.push(("grants", target.clone(), permission.target_kind()));
             let prefixes = g.string_list("prefixes", self.d).unwrap_or_default();
             if permission.target_kind() != Kind::Bucket && !prefixes.is_empty() {
-                self.d.error(&prefixes[0].span, format!("{context}: `prefixes` applies to bucket grants only"), format!("remove `prefixes` from the {} grant", permission.name()));
+                self.d.error(
+                    &prefixes[0].span,
+                    format!("{context}: `prefixes` applies to bucket grants only"),
+                    format!("remove `prefixes` from the {} grant", permission.name()),
+                );
             }
             for prefix in &prefixes {
-                self.check(&Some(prefix.clone()), &format!("{context}.grants"), "prefixes", rules::key_prefix);
+                self.check(
+                    &Some(prefix.clone()),
+                    &format!("{context}.grants"),
+                    "prefixes",
+                    rules::key_prefix,
+                );
             }
             let via = g.string_list("via", self.d);
             if let Some(via) = &via {
@@ -468,21 +733,33 @@ impl Reader<'_> {
                 }
                 if permission.target_kind() != Kind::Key {
                     if let Some(first) = via.first() {
-                        self.d.error(&first.span, format!("{context}: `via` applies to key grants only"), format!("remove `via` from the {} grant", permission.name()));
+                        self.d.error(
+                            &first.span,
+                            format!("{context}: `via` applies to key grants only"),
+                            format!("remove `via` from the {} grant", permission.name()),
+                        );
                     }
                 }
                 for service in via {
                     if !VIA_SERVICES.contains(&service.value.as_str()) {
-                        self.d.error(&service.span, format!("{context}.grants: unknown service {:?} in `via`", service.value), format!("supported services: {}", VIA_SERVICES.join(", ")));
+                        self.d.error(
+                            &service.span,
+                            format!("{context}.grants: unknown service {:?} in `via`", service.value),
+                            format!("supported services: {}", VIA_SERVICES.join(", ")),
+                        );
                     }
                 }
             }
-            let Some(target) = Address::parse(&target.value) else { continue };
+            let Some(target) = Address::parse(&target.value) else {
+                continue;
+            };
             grants.push(Grant {
                 permission,
                 target,
                 prefixes: prefixes.into_iter().map(|p| p.value).collect(),
-                via: via.map(|v| v.into_iter().map(|s| s.value).collect()).unwrap_or_else(|| vec!["s3".to_string()]),
+                via: via
+                    .map(|v| v.into_iter().map(|s| s.value).collect())
+                    .unwrap_or_else(|| vec!["s3".to_string()]),
             });
         }
         grants
@@ -494,14 +771,26 @@ impl Reader<'_> {
         for (key, (key_span, value)) in map {
             if super::fields::is_secret_name(&key) {
                 self.d.mask(value.span.clone());
-                self.d.error(&key_span, format!("{}: tag `{key}` would store a secret in a tag, which anyone who can list tags reads", f.context()), "keep credentials in AWS Secrets Manager; tags are not secret");
+                self.d.error(
+                    &key_span,
+                    format!(
+                        "{}: tag `{key}` would store a secret in a tag, which anyone who can list tags reads",
+                        f.context()
+                    ),
+                    "keep credentials in AWS Secrets Manager; tags are not secret",
+                );
                 continue;
             }
             if let Err((problem, hint)) = rules::tag_key(&key) {
-                self.d.error(&key_span, format!("{}: field `tags`: {problem}", f.context()), hint);
+                self.d
+                    .error(&key_span, format!("{}: field `tags`: {problem}", f.context()), hint);
             }
             if let Err((problem, hint)) = rules::tag_value(&value.value) {
-                self.d.error(&value.span, format!("{}: field `tags.{key}`: {problem}", f.context()), hint);
+                self.d.error(
+                    &value.span,
+                    format!("{}: field `tags.{key}`: {problem}", f.context()),
+                    hint,
+                );
             }
             tags.insert(key, value.value);
         }
@@ -510,17 +799,27 @@ impl Reader<'_> {
 
     /// Reads `description`, checked against the cloud's limit for the kind.
     pub(super) fn description(&mut self, f: &Fields, address: &Address, max: usize, latin1_only: bool) -> String {
-        let Some(text) = f.string("description", self.d) else { return format!("hipcloud {address}") };
+        let Some(text) = f.string("description", self.d) else {
+            return format!("hipcloud {address}");
+        };
         if let Err((problem, hint)) = rules::description(&text.value, max, latin1_only) {
-            self.d.error(&text.span, format!("{address}: field `description`: {problem}"), hint);
+            self.d
+                .error(&text.span, format!("{address}: field `description`: {problem}"), hint);
         }
         text.value
     }
 
-    pub(super) fn check(&mut self, value: &Option<Spanned<String>>, context: &str, field: &str, rule: impl Fn(&str) -> Result<(), rules::Invalid>) {
+    pub(super) fn check(
+        &mut self,
+        value: &Option<Spanned<String>>,
+        context: &str,
+        field: &str,
+        rule: impl Fn(&str) -> Result<(), rules::Invalid>,
+    ) {
         if let Some(value) = value {
             if let Err((problem, hint)) = rule(&value.value) {
-                self.d.error(&value.span, format!("{context}: field `{field}`: {problem}"), hint);
+                self.d
+                    .error(&value.span, format!("{context}: field `{field}`: {problem}"), hint);
             }
         }
     }
@@ -544,7 +843,11 @@ impl References<'_> {
         let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
         let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
         let catalog = self.catalog.iter().map(|(c, r)| (&c.address, r));
-        let domains = self.domains.iter().map(|(d, r)| (&d.address, r)).chain(self.profiles.iter().map(|(p, r)| (&p.address, r)));
+        let domains = self
+            .domains
+            .iter()
+            .map(|(d, r)| (&d.address, r))
+            .chain(self.profiles.iter().map(|(p, r)| (&p.address, r)));
         let roles = self.roles.iter().map(|(r, refs)| (&r.address, refs));
         let all_refs = keys.chain(buckets).chain(catalog).chain(domains).chain(roles);
         for (owner, refs) in all_refs {
@@ -555,8 +858,23 @@ impl References<'_> {
         for (bucket, refs) in self.buckets {
             if let Some(target) = bucket.access_logs.as_ref().and_then(|a| blueprint.bucket(a)) {
                 if target.purpose != BucketPurpose::AccessLogs {
-                    let span = refs.fields.iter().find(|(f, ..)| *f == "access_logs").map(|(_, s, _)| s.span.clone()).unwrap_or(0..0);
-                    d.error(&span, format!("{}: field `access_logs` points at {}, which is not an access-log bucket", bucket.address, target.address), format!("set purpose = \"access-logs\" on {} or point at an access-log bucket", target.address));
+                    let span = refs
+                        .fields
+                        .iter()
+                        .find(|(f, ..)| *f == "access_logs")
+                        .map(|(_, s, _)| s.span.clone())
+                        .unwrap_or(0..0);
+                    d.error(
+                        &span,
+                        format!(
+                            "{}: field `access_logs` points at {}, which is not an access-log bucket",
+                            bucket.address, target.address
+                        ),
+                        format!(
+                            "set purpose = \"access-logs\" on {} or point at an access-log bucket",
+                            target.address
+                        ),
+                    );
                 }
             }
         }
@@ -564,22 +882,49 @@ impl References<'_> {
         for cycle in crate::graph::logging_cycles(blueprint) {
             let span = blueprint.spans.get(&cycle[0]).cloned().unwrap_or(0..0);
             let names: Vec<String> = cycle.iter().map(Address::to_string).collect();
-            d.error(&span, format!("reference cycle through `access_logs`: {}", names.join(" -> ")), "break the cycle: an access-log bucket should not log back into a bucket that logs to it");
+            d.error(
+                &span,
+                format!("reference cycle through `access_logs`: {}", names.join(" -> ")),
+                "break the cycle: an access-log bucket should not log back into a bucket that logs to it",
+            );
         }
         let execution_roles = self
             .domains
             .iter()
             .map(|(domain, refs)| (&domain.address, Some(&domain.execution_role), refs))
-            .chain(self.profiles.iter().map(|(profile, refs)| (&profile.address, profile.execution_role.as_ref(), refs)));
+            .chain(
+                self.profiles
+                    .iter()
+                    .map(|(profile, refs)| (&profile.address, profile.execution_role.as_ref(), refs)),
+            );
         for (owner, role, refs) in execution_roles {
-            let Some(role) = role.and_then(|r| blueprint.role(r)) else { continue };
+            let Some(role) = role.and_then(|r| blueprint.role(r)) else {
+                continue;
+            };
             if !role.trust.services.contains(&TrustedService::SageMaker) {
-                let span = refs.fields.iter().find(|(f, ..)| *f == "execution_role").map_or(0..0, |(_, s, _)| s.span.clone());
-                d.error(&span, format!("{owner}: field `execution_role`: {} is not assumed by SageMaker", role.address), format!("add assumed_by = {{ services = [\"sagemaker\"] }} to {}, or name a role SageMaker assumes", role.address));
+                let span = refs
+                    .fields
+                    .iter()
+                    .find(|(f, ..)| *f == "execution_role")
+                    .map_or(0..0, |(_, s, _)| s.span.clone());
+                d.error(
+                    &span,
+                    format!(
+                        "{owner}: field `execution_role`: {} is not assumed by SageMaker",
+                        role.address
+                    ),
+                    format!(
+                        "add assumed_by = {{ services = [\"sagemaker\"] }} to {}, or name a role SageMaker assumes",
+                        role.address
+                    ),
+                );
             }
         }
         for role in &blueprint.roles {
-            if role.trust.is_for_people() && blueprint.network.is_empty() && role.grants.iter().any(|g| g.permission.target_kind() == Kind::Bucket) {
+            if role.trust.is_for_people()
+                && blueprint.network.is_empty()
+                && role.grants.iter().any(|g| g.permission.target_kind() == Kind::Bucket)
+            {
                 let span = blueprint.spans.get(&role.address).cloned().unwrap_or(0..0);
                 d.error(&span, format!("{}: people assume this role, but [network] lists no public_cidrs or vpc_endpoints", role.address), "add the organisation's public egress CIDRs or VPC endpoint ids to [network], so data access is limited to those networks");
             }
@@ -591,14 +936,28 @@ impl References<'_> {
         for (bucket, _) in self.buckets {
             if let Some(first) = seen.insert(bucket.name.clone(), &bucket.address) {
                 let span = blueprint.spans.get(&bucket.address).cloned().unwrap_or(0..0);
-                d.error(&span, format!("{}: bucket name {:?} is already used by {first}", bucket.address, bucket.name), "give each bucket its own `name`");
+                d.error(
+                    &span,
+                    format!(
+                        "{}: bucket name {:?} is already used by {first}",
+                        bucket.address, bucket.name
+                    ),
+                    "give each bucket its own `name`",
+                );
             }
         }
         let mut seen: BTreeMap<String, &Address> = BTreeMap::new();
         for (connection, _) in self.connections {
             if let Some(first) = seen.insert(connection.name.clone(), &connection.address) {
                 let span = blueprint.spans.get(&connection.address).cloned().unwrap_or(0..0);
-                d.error(&span, format!("{}: Glue connection name {:?} is already used by {first}", connection.address, connection.name), "give each connection its own `name`");
+                d.error(
+                    &span,
+                    format!(
+                        "{}: Glue connection name {:?} is already used by {first}",
+                        connection.address, connection.name
+                    ),
+                    "give each connection its own `name`",
+                );
             }
         }
         let mut seen: BTreeMap<String, &Address> = BTreeMap::new();
@@ -606,29 +965,56 @@ impl References<'_> {
             // IAM role names are unique without regard to case.
             if let Some(first) = seen.insert(role.name.to_ascii_lowercase(), &role.address) {
                 let span = blueprint.spans.get(&role.address).cloned().unwrap_or(0..0);
-                d.error(&span, format!("{}: role name {:?} is already used by {first}", role.address, role.name), "give each role its own `name`; IAM role names ignore case");
+                d.error(
+                    &span,
+                    format!("{}: role name {:?} is already used by {first}", role.address, role.name),
+                    "give each role its own `name`; IAM role names ignore case",
+                );
             }
         }
     }
 }
 
-fn check_reference(owner: &Address, field: &str, target: &Spanned<String>, kind: Kind, declared: &BTreeSet<Address>, d: &mut Diagnostics) {
+fn check_reference(
+    owner: &Address,
+    field: &str,
+    target: &Spanned<String>,
+    kind: Kind,
+    declared: &BTreeSet<Address>,
+    d: &mut Diagnostics,
+) {
     let Some(address) = Address::parse(&target.value) else {
-        d.error(&target.span, format!("{owner}: field `{field}`: {:?} is not an address", target.value), format!("write a {kind} address such as \"{kind}.NAME\""));
+        d.error(
+            &target.span,
+            format!("{owner}: field `{field}`: {:?} is not an address", target.value),
+            format!("write a {kind} address such as \"{kind}.NAME\""),
+        );
         return;
     };
     if address.kind != kind {
-        d.error(&target.span, format!("{owner}: field `{field}` must refer to a {kind}, found {address}"), format!("write a {kind} address such as \"{kind}.NAME\""));
+        d.error(
+            &target.span,
+            format!("{owner}: field `{field}` must refer to a {kind}, found {address}"),
+            format!("write a {kind} address such as \"{kind}.NAME\""),
+        );
         return;
     }
     if !declared.contains(&address) {
-        let same_kind: Vec<String> = declared.iter().filter(|a| a.kind == kind).map(Address::to_string).collect();
+        let same_kind: Vec<String> = declared
+            .iter()
+            .filter(|a| a.kind == kind)
+            .map(Address::to_string)
+            .collect();
         let names: Vec<&str> = same_kind.iter().map(String::as_str).collect();
         let hint = match nearest(&target.value, &names) {
             Some(candidate) => format!("did you mean \"{candidate}\"?"),
             None if names.is_empty() => format!("the blueprint declares no {kind}; add [{address}]"),
             None => format!("declared: {}", names.join(", ")),
         };
-        d.error(&target.span, format!("{owner}: field `{field}` refers to {address}, which is not declared"), hint);
+        d.error(
+            &target.span,
+            format!("{owner}: field `{field}` refers to {address}, which is not declared"),
+            hint,
+        );
     }
 }

@@ -5,9 +5,9 @@ pub mod diagnostic;
 mod fields;
 mod glue;
 mod load;
-mod sagemaker;
 pub mod node;
 pub mod rules;
+mod sagemaker;
 pub mod spec;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Source};
@@ -16,8 +16,18 @@ pub use spec::*;
 
 /// Reads and loads a blueprint file.
 pub fn load_file(path: &str, env: Option<&str>) -> Result<Blueprint, LoadError> {
-    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read { path: path.to_string(), error })?;
-    load(Source { path: path.to_string(), text }, env).map_err(|(file, diagnostics)| LoadError::Invalid { file, diagnostics })
+    let text = std::fs::read_to_string(path).map_err(|error| LoadError::Read {
+        path: path.to_string(),
+        error,
+    })?;
+    load(
+        Source {
+            path: path.to_string(),
+            text,
+        },
+        env,
+    )
+    .map_err(|(file, diagnostics)| LoadError::Invalid { file, diagnostics })
 }
 
 impl LoadError {

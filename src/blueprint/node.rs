@@ -40,11 +40,17 @@ pub struct Table {
 
 impl Table {
     pub fn get(&self, name: &str) -> Option<&Node> {
-        self.entries.iter().find(|(key, _)| key.name == name).map(|(_, node)| node)
+        self.entries
+            .iter()
+            .find(|(key, _)| key.name == name)
+            .map(|(_, node)| node)
     }
 
     pub fn get_entry(&self, name: &str) -> Option<(&Key, &Node)> {
-        self.entries.iter().find(|(key, _)| key.name == name).map(|(key, node)| (key, node))
+        self.entries
+            .iter()
+            .find(|(key, _)| key.name == name)
+            .map(|(key, node)| (key, node))
     }
 
     pub fn remove(&mut self, name: &str) -> Option<(Key, Node)> {
@@ -100,8 +106,11 @@ pub fn parse(text: &str, diagnostics: &mut Diagnostics) -> Option<Table> {
     let root = convert_table(table.into_inner(), &mut too_large);
     for span in too_large {
         diagnostics.push(
-            Diagnostic::new("integer is too large: the largest TOML integer is 9223372036854775807", Some(span))
-                .with_hint("write a value in the range the field allows"),
+            Diagnostic::new(
+                "integer is too large: the largest TOML integer is 9223372036854775807",
+                Some(span),
+            )
+            .with_hint("write a value in the range the field allows"),
         );
     }
     Some(root)
@@ -113,7 +122,10 @@ fn convert_table(table: DeTable<'_>, too_large: &mut Vec<Range<usize>>) -> Table
     let entries = table
         .into_iter()
         .map(|(key, value)| {
-            let key = Key { name: key.get_ref().to_string(), span: key.span() };
+            let key = Key {
+                name: key.get_ref().to_string(),
+                span: key.span(),
+            };
             (key, convert(value, too_large))
         })
         .collect();
@@ -153,8 +165,12 @@ mod tests {
     fn keeps_value_spans() {
         let text = "[bucket.raw]\nname = \"x\"\n";
         let table = parse_ok(text);
-        let Value::Table(bucket) = &table.get("bucket").unwrap().value else { panic!() };
-        let Value::Table(raw) = &bucket.get("raw").unwrap().value else { panic!() };
+        let Value::Table(bucket) = &table.get("bucket").unwrap().value else {
+            panic!()
+        };
+        let Value::Table(raw) = &bucket.get("raw").unwrap().value else {
+            panic!()
+        };
         let name = raw.get("name").unwrap();
         assert_eq!(&text[name.span.clone()], "\"x\"");
     }
@@ -164,11 +180,17 @@ mod tests {
         let mut base = parse_ok("[a]\nx = 1\ny = [1, 2]\n[a.t]\nk = 1\n");
         let overlay = parse_ok("[a]\ny = [3]\n[a.t]\nm = 2\n");
         base.merge(overlay);
-        let Value::Table(a) = &base.get("a").unwrap().value else { panic!() };
+        let Value::Table(a) = &base.get("a").unwrap().value else {
+            panic!()
+        };
         assert!(matches!(a.get("x").unwrap().value, Value::Integer(1)));
-        let Value::Array(y) = &a.get("y").unwrap().value else { panic!() };
+        let Value::Array(y) = &a.get("y").unwrap().value else {
+            panic!()
+        };
         assert_eq!(y.len(), 1);
-        let Value::Table(t) = &a.get("t").unwrap().value else { panic!() };
+        let Value::Table(t) = &a.get("t").unwrap().value else {
+            panic!()
+        };
         assert!(t.get("k").is_some(), "base key kept");
         assert!(t.get("m").is_some(), "overlay key added");
     }

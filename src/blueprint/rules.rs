@@ -17,30 +17,50 @@ fn invalid(problem: impl Into<String>, hint: impl Into<String>) -> Result<(), In
 pub fn bucket_name(name: &str) -> Result<(), Invalid> {
     let hint = "use 3 to 63 lower-case letters, digits and hyphens, starting and ending with a letter or digit";
     if !(3..=63).contains(&name.len()) {
-        return invalid(format!("invalid S3 bucket name {name:?}: it has {} characters", name.len()), hint);
+        return invalid(
+            format!("invalid S3 bucket name {name:?}: it has {} characters", name.len()),
+            hint,
+        );
     }
-    if let Some(c) = name.chars().find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.')) {
-        return invalid(format!("invalid S3 bucket name {name:?}: character {c:?} is not allowed"), hint);
+    if let Some(c) = name
+        .chars()
+        .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-' || *c == '.'))
+    {
+        return invalid(
+            format!("invalid S3 bucket name {name:?}: character {c:?} is not allowed"),
+            hint,
+        );
     }
     if name.contains('.') {
         return invalid(
-            format!("invalid S3 bucket name {name:?}: dots break TLS certificate validation for virtual-hosted requests"),
+            format!(
+                "invalid S3 bucket name {name:?}: dots break TLS certificate validation for virtual-hosted requests"
+            ),
             "replace the dots with hyphens",
         );
     }
     let first = name.chars().next().unwrap_or('-');
     let last = name.chars().last().unwrap_or('-');
     if !first.is_ascii_alphanumeric() || !last.is_ascii_alphanumeric() {
-        return invalid(format!("invalid S3 bucket name {name:?}: it must start and end with a letter or digit"), hint);
+        return invalid(
+            format!("invalid S3 bucket name {name:?}: it must start and end with a letter or digit"),
+            hint,
+        );
     }
     for prefix in ["xn--", "sthree-", "amzn-s3-demo-"] {
         if name.starts_with(prefix) {
-            return invalid(format!("invalid S3 bucket name {name:?}: the prefix `{prefix}` is reserved by S3"), hint);
+            return invalid(
+                format!("invalid S3 bucket name {name:?}: the prefix `{prefix}` is reserved by S3"),
+                hint,
+            );
         }
     }
     for suffix in ["-s3alias", "--ol-s3", "--x-s3", "--table-s3"] {
         if name.ends_with(suffix) {
-            return invalid(format!("invalid S3 bucket name {name:?}: the suffix `{suffix}` is reserved by S3"), hint);
+            return invalid(
+                format!("invalid S3 bucket name {name:?}: the suffix `{suffix}` is reserved by S3"),
+                hint,
+            );
         }
     }
     Ok(())
@@ -48,12 +68,15 @@ pub fn bucket_name(name: &str) -> Result<(), Invalid> {
 
 /// IAM role names: 1 to 64 characters of letters, digits and `+=,.@_-`.
 pub fn role_name(name: &str) -> Result<(), Invalid> {
-    let valid = (1..=64).contains(&name.len())
-        && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
+    let valid =
+        (1..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@_-".contains(c));
     if valid {
         Ok(())
     } else {
-        invalid(format!("invalid IAM role name {name:?}"), "use 1 to 64 letters, digits and the characters + = , . @ _ -")
+        invalid(
+            format!("invalid IAM role name {name:?}"),
+            "use 1 to 64 letters, digits and the characters + = , . @ _ -",
+        )
     }
 }
 
@@ -61,11 +84,15 @@ pub fn role_name(name: &str) -> Result<(), Invalid> {
 /// also keeps them to letters, digits, hyphens and underscores, so they read the
 /// same in ARNs and logs.
 pub fn glue_connection_name(name: &str) -> Result<(), Invalid> {
-    let valid = (1..=255).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+    let valid =
+        (1..=255).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
     if valid {
         Ok(())
     } else {
-        invalid(format!("invalid Glue connection name {name:?}"), "use letters, digits, hyphens and underscores")
+        invalid(
+            format!("invalid Glue connection name {name:?}"),
+            "use letters, digits, hyphens and underscores",
+        )
     }
 }
 
@@ -74,7 +101,9 @@ pub fn blueprint_name(name: &str) -> Result<(), Invalid> {
     let valid = (3..=32).contains(&name.len())
         && name.starts_with(|c: char| c.is_ascii_lowercase())
         && !name.ends_with('-')
-        && name.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+        && name
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
     if valid {
         Ok(())
     } else {
@@ -89,7 +118,10 @@ pub fn account_id(account: &str) -> Result<(), Invalid> {
     if account.len() == 12 && account.chars().all(|c| c.is_ascii_digit()) {
         Ok(())
     } else {
-        invalid(format!("invalid AWS account id {account:?}"), "write the 12-digit account id as a string, such as \"123456789012\"")
+        invalid(
+            format!("invalid AWS account id {account:?}"),
+            "write the 12-digit account id as a string, such as \"123456789012\"",
+        )
     }
 }
 
@@ -97,12 +129,17 @@ pub fn region(region: &str) -> Result<(), Invalid> {
     let parts: Vec<&str> = region.split('-').collect();
     let valid = parts.len() >= 3
         && parts[0].len() == 2
-        && parts.iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
+        && parts
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit()))
         && parts.last().is_some_and(|p| p.chars().all(|c| c.is_ascii_digit()));
     if valid {
         Ok(())
     } else {
-        invalid(format!("invalid AWS region {region:?}"), "write a region code such as \"us-east-1\"")
+        invalid(
+            format!("invalid AWS region {region:?}"),
+            "write a region code such as \"us-east-1\"",
+        )
     }
 }
 
@@ -110,7 +147,10 @@ pub fn region(region: &str) -> Result<(), Invalid> {
 /// public range, because `aws:SourceIp` never sees private addresses.
 pub fn public_cidr(text: &str) -> Result<IpNet, Invalid> {
     let net: IpNet = text.parse().map_err(|_| {
-        (format!("invalid CIDR {text:?}"), "write an address range such as \"203.0.113.0/24\"".to_string())
+        (
+            format!("invalid CIDR {text:?}"),
+            "write an address range such as \"203.0.113.0/24\"".to_string(),
+        )
     })?;
     if net.trunc() != net {
         return Err((
@@ -127,7 +167,8 @@ pub fn public_cidr(text: &str) -> Result<IpNet, Invalid> {
     if let Some(kind) = non_public_kind(net.network()) {
         return Err((
             format!("CIDR {text:?} is a {kind} range, which `aws:SourceIp` never sees"),
-            "use the organisation's public egress ranges here, and `vpc_endpoints` for traffic from inside a VPC".to_string(),
+            "use the organisation's public egress ranges here, and `vpc_endpoints` for traffic from inside a VPC"
+                .to_string(),
         ));
     }
     Ok(net)
@@ -175,7 +216,10 @@ pub fn vpc_endpoint_id(id: &str) -> Result<(), Invalid> {
     if (8..=17).contains(&hex.len()) && hex.chars().all(|c| c.is_ascii_hexdigit() && !c.is_ascii_uppercase()) {
         Ok(())
     } else {
-        invalid(format!("invalid VPC endpoint id {id:?}"), "write the endpoint id, such as \"vpce-0a1b2c3d4e5f67890\"")
+        invalid(
+            format!("invalid VPC endpoint id {id:?}"),
+            "write the endpoint id, such as \"vpce-0a1b2c3d4e5f67890\"",
+        )
     }
 }
 
@@ -205,7 +249,9 @@ pub fn iam_arn(arn: &str, resource_type: &str) -> Result<(), Invalid> {
         && parts[0] == "arn"
         && parts[2] == "iam"
         && (account_id(parts[4]).is_ok() || (resource_type == "policy" && parts[4] == "aws"))
-        && parts[5].strip_prefix(resource_type).is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
+        && parts[5]
+            .strip_prefix(resource_type)
+            .is_some_and(|rest| rest.len() > 1 && rest.starts_with('/'))
         && !arn.contains('*');
     if valid {
         Ok(())
@@ -220,13 +266,22 @@ pub fn iam_arn(arn: &str, resource_type: &str) -> Result<(), Invalid> {
 /// An S3 key prefix for a grant: no wildcards, because hipcloud appends `*` itself.
 pub fn key_prefix(prefix: &str) -> Result<(), Invalid> {
     if prefix.is_empty() {
-        return invalid("empty prefix", "remove it to grant the whole bucket, or write a prefix such as \"deidentified/\"");
+        return invalid(
+            "empty prefix",
+            "remove it to grant the whole bucket, or write a prefix such as \"deidentified/\"",
+        );
     }
     if prefix.contains(['*', '?']) {
-        return invalid(format!("prefix {prefix:?} contains a wildcard"), "write the literal prefix; hipcloud adds the trailing `*`");
+        return invalid(
+            format!("prefix {prefix:?} contains a wildcard"),
+            "write the literal prefix; hipcloud adds the trailing `*`",
+        );
     }
     if prefix.starts_with('/') {
-        return invalid(format!("prefix {prefix:?} starts with `/`"), "S3 keys have no leading slash; drop it");
+        return invalid(
+            format!("prefix {prefix:?} starts with `/`"),
+            "S3 keys have no leading slash; drop it",
+        );
     }
     Ok(())
 }
@@ -234,7 +289,10 @@ pub fn key_prefix(prefix: &str) -> Result<(), Invalid> {
 /// An EC2 resource id such as `subnet-0a1b2c3d` or `sg-0a1b2c3d4e5f67890`: the
 /// prefix, then 8 or 17 lower-case hexadecimal digits.
 fn ec2_id(id: &str, prefix: &str, what: &str) -> Result<(), Invalid> {
-    let hex = id.strip_prefix(prefix).and_then(|rest| rest.strip_prefix('-')).unwrap_or("");
+    let hex = id
+        .strip_prefix(prefix)
+        .and_then(|rest| rest.strip_prefix('-'))
+        .unwrap_or("");
     if (hex.len() == 8 || hex.len() == 17) && hex.chars().all(|c| c.is_ascii_digit() || ('a'..='f').contains(&c)) {
         return Ok(());
     }
@@ -258,7 +316,10 @@ pub fn sagemaker_domain_name(name: &str) -> Result<(), Invalid> {
     if valid {
         Ok(())
     } else {
-        invalid(format!("invalid SageMaker domain name {name:?}"), "use up to 63 letters, digits and hyphens, starting and ending with a letter or digit")
+        invalid(
+            format!("invalid SageMaker domain name {name:?}"),
+            "use up to 63 letters, digits and hyphens, starting and ending with a letter or digit",
+        )
     }
 }
 
@@ -276,7 +337,10 @@ pub fn availability_zone(zone: &str, region: &str) -> Result<(), Invalid> {
     if letter.len() == 1 && letter.chars().all(|c| c.is_ascii_lowercase()) {
         Ok(())
     } else {
-        invalid(format!("invalid availability zone {zone:?} for region {region}"), format!("write a zone of the blueprint's region, such as \"{region}a\""))
+        invalid(
+            format!("invalid availability zone {zone:?} for region {region}"),
+            format!("write a zone of the blueprint's region, such as \"{region}a\""),
+        )
     }
 }
 
@@ -317,11 +381,15 @@ pub fn host(host: &str) -> Result<(), Invalid> {
 
 /// A database or Oracle service name for a JDBC URL.
 pub fn database_name(name: &str) -> Result<(), Invalid> {
-    let valid = !name.is_empty() && name.len() <= 128 && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.$".contains(c));
+    let valid =
+        !name.is_empty() && name.len() <= 128 && name.chars().all(|c| c.is_ascii_alphanumeric() || "_-.$".contains(c));
     if valid {
         Ok(())
     } else {
-        invalid(format!("invalid database name {name:?}"), "use letters, digits and _ - . $ only")
+        invalid(
+            format!("invalid database name {name:?}"),
+            "use letters, digits and _ - . $ only",
+        )
     }
 }
 
@@ -330,7 +398,10 @@ pub fn s3_object_url(url: &str) -> Result<(), Invalid> {
     let rest = url.strip_prefix("s3://").unwrap_or("");
     match rest.split_once('/') {
         Some((bucket, key)) if bucket_name(bucket).is_ok() && !key.is_empty() => Ok(()),
-        _ => invalid(format!("invalid S3 object URL {url:?}"), "write the certificate's location, such as \"s3://pki-bucket/hospital-root-ca.pem\""),
+        _ => invalid(
+            format!("invalid S3 object URL {url:?}"),
+            "write the certificate's location, such as \"s3://pki-bucket/hospital-root-ca.pem\"",
+        ),
     }
 }
 
@@ -343,10 +414,16 @@ fn tag_character(c: char) -> bool {
 /// A tag value: at most 256 characters that every tagged service accepts.
 pub fn tag_value(value: &str) -> Result<(), Invalid> {
     if value.chars().count() > 256 {
-        return invalid(format!("tag value has {} characters, more than 256", value.chars().count()), "shorten the value to 256 characters");
+        return invalid(
+            format!("tag value has {} characters, more than 256", value.chars().count()),
+            "shorten the value to 256 characters",
+        );
     }
     if let Some(c) = value.chars().find(|c| !tag_character(*c)) {
-        return invalid(format!("tag value contains {c:?}, which AWS does not accept in tags"), "use letters, digits, spaces and _ . : / = + - @");
+        return invalid(
+            format!("tag value contains {c:?}, which AWS does not accept in tags"),
+            "use letters, digits, spaces and _ . : / = + - @",
+        );
     }
     Ok(())
 }
@@ -356,15 +433,27 @@ pub fn tag_value(value: &str) -> Result<(), Invalid> {
 pub fn description(text: &str, max: usize, latin1_only: bool) -> Result<(), Invalid> {
     let count = text.chars().count();
     if count > max {
-        return invalid(format!("description has {count} characters, more than {max}"), format!("shorten it to {max} characters"));
+        return invalid(
+            format!("description has {count} characters, more than {max}"),
+            format!("shorten it to {max} characters"),
+        );
     }
     let bidi = |c: char| matches!(c, '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}');
-    if let Some(c) = text.chars().find(|c| (c.is_control() && *c != '\n' && *c != '\t') || bidi(*c)) {
-        return invalid(format!("description contains the control character {c:?}"), "remove control and text-direction characters");
+    if let Some(c) = text
+        .chars()
+        .find(|c| (c.is_control() && *c != '\n' && *c != '\t') || bidi(*c))
+    {
+        return invalid(
+            format!("description contains the control character {c:?}"),
+            "remove control and text-direction characters",
+        );
     }
     if latin1_only {
         if let Some(c) = text.chars().find(|c| *c as u32 > 0xFF) {
-            return invalid(format!("description contains {c:?}, which IAM does not accept"), "IAM role descriptions take Latin-1 characters only");
+            return invalid(
+                format!("description contains {c:?}, which IAM does not accept"),
+                "IAM role descriptions take Latin-1 characters only",
+            );
         }
     }
     Ok(())
@@ -374,13 +463,19 @@ pub fn description(text: &str, max: usize, latin1_only: bool) -> Result<(), Inva
 pub fn tag_key(key: &str) -> Result<(), Invalid> {
     let lower = key.to_ascii_lowercase();
     if lower.starts_with("hipcloud:") || lower.starts_with("aws:") {
-        return invalid(format!("tag key {key:?} uses a reserved prefix"), "choose a key that does not start with `hipcloud:` or `aws:`");
+        return invalid(
+            format!("tag key {key:?} uses a reserved prefix"),
+            "choose a key that does not start with `hipcloud:` or `aws:`",
+        );
     }
     if key.is_empty() || key.chars().count() > 128 {
         return invalid(format!("invalid tag key {key:?}"), "use 1 to 128 characters");
     }
     if let Some(c) = key.chars().find(|c| !tag_character(*c)) {
-        return invalid(format!("tag key contains {c:?}, which AWS does not accept in tags"), "use letters, digits, spaces and _ . : / = + - @");
+        return invalid(
+            format!("tag key contains {c:?}, which AWS does not accept in tags"),
+            "use letters, digits, spaces and _ . : / = + - @",
+        );
     }
     Ok(())
 }
@@ -394,7 +489,17 @@ mod tests {
         for name in ["phi-raw", "abc", "a1-b2-c3"] {
             assert!(bucket_name(name).is_ok(), "{name}");
         }
-        for name in ["ab", "Raw", "phi_raw", "-raw", "raw-", "phi.raw", "xn--raw", "raw-s3alias", &"a".repeat(64)] {
+        for name in [
+            "ab",
+            "Raw",
+            "phi_raw",
+            "-raw",
+            "raw-",
+            "phi.raw",
+            "xn--raw",
+            "raw-s3alias",
+            &"a".repeat(64),
+        ] {
             assert!(bucket_name(name).is_err(), "{name}");
         }
     }
@@ -403,7 +508,17 @@ mod tests {
     fn public_cidrs_reject_private_ranges() {
         assert!(public_cidr("203.0.113.0/24").is_ok());
         assert!(public_cidr("2001:db8::/32").is_ok());
-        for text in ["10.0.0.0/8", "192.168.1.0/24", "172.16.0.0/12", "100.64.0.0/10", "127.0.0.0/8", "0.0.0.0/0", "fd00::/8", "::ffff:10.0.0.1/128", "::1/128"] {
+        for text in [
+            "10.0.0.0/8",
+            "192.168.1.0/24",
+            "172.16.0.0/12",
+            "100.64.0.0/10",
+            "127.0.0.0/8",
+            "0.0.0.0/0",
+            "fd00::/8",
+            "::ffff:10.0.0.1/128",
+            "::1/128",
+        ] {
             assert!(public_cidr(text).is_err(), "{text}");
         }
     }

@@ -9,15 +9,31 @@ use super::rules;
 use super::spec::{Network, SageMakerDomainSpec, SageMakerUserProfileSpec};
 use crate::address::{Address, Kind};
 
-pub(super) const FIELDS: &[&str] =
-    &["name", "vpc_id", "subnet_ids", "security_group_ids", "key", "auth_mode", "execution_role", "protect", "tags"];
+pub(super) const FIELDS: &[&str] = &[
+    "name",
+    "vpc_id",
+    "subnet_ids",
+    "security_group_ids",
+    "key",
+    "auth_mode",
+    "execution_role",
+    "protect",
+    "tags",
+];
 
 pub(super) const PROFILE_FIELDS: &[&str] = &["name", "domain", "execution_role", "tags"];
 
 impl Reader<'_> {
-    pub(super) fn sagemaker_user_profile(&mut self, address: &Address, f: &Fields, span: &Range<usize>) -> Option<(SageMakerUserProfileSpec, Refs)> {
+    pub(super) fn sagemaker_user_profile(
+        &mut self,
+        address: &Address,
+        f: &Fields,
+        span: &Range<usize>,
+    ) -> Option<(SageMakerUserProfileSpec, Refs)> {
         let context = address.to_string();
-        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(address.name.replace('_', "-"), span.clone()));
+        let name = f
+            .string("name", self.d)
+            .unwrap_or_else(|| Spanned::new(address.name.replace('_', "-"), span.clone()));
         self.check(&Some(name.clone()), &context, "name", rules::sagemaker_domain_name);
         let mut refs = Refs { fields: Vec::new() };
         let domain = f.required_string("domain", span, "add domain = \"sagemaker_domain.NAME\"", self.d)?;
@@ -45,24 +61,56 @@ impl Reader<'_> {
         span: &Range<usize>,
     ) -> Option<(SageMakerDomainSpec, Refs)> {
         let context = address.to_string();
-        let name = f.string("name", self.d).unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
+        let name = f
+            .string("name", self.d)
+            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
         self.check(&Some(name.clone()), &context, "name", rules::sagemaker_domain_name);
 
         let vpc = f.string("vpc_id", self.d);
         self.check(&vpc, &context, "vpc_id", rules::vpc_id);
         let vpc_id = vpc.map(|v| v.value).or_else(|| network.vpc_id.clone());
         if vpc_id.is_none() {
-            self.d.error(span, format!("{context}: no VPC: the domain has no `vpc_id` and [network] has none"), "set vpc_id on the domain or in [network]; a PHI domain is always VpcOnly");
+            self.d.error(
+                span,
+                format!("{context}: no VPC: the domain has no `vpc_id` and [network] has none"),
+                "set vpc_id on the domain or in [network]; a PHI domain is always VpcOnly",
+            );
         }
-        let subnets = self.id_list(f, &context, "subnet_ids", rules::subnet_id, &network.private_subnet_ids, span, "private_subnet_ids");
-        let groups = self.id_list(f, &context, "security_group_ids", rules::security_group_id, &network.security_group_ids, span, "security_group_ids");
+        let subnets = self.id_list(
+            f,
+            &context,
+            "subnet_ids",
+            rules::subnet_id,
+            &network.private_subnet_ids,
+            span,
+            "private_subnet_ids",
+        );
+        let groups = self.id_list(
+            f,
+            &context,
+            "security_group_ids",
+            rules::security_group_id,
+            &network.security_group_ids,
+            span,
+            "security_group_ids",
+        );
 
         let mut refs = Refs { fields: Vec::new() };
-        let key = f.required_string("key", span, "add key = \"key.NAME\": the blueprint key for the domain's home EFS volume", self.d);
+        let key = f.required_string(
+            "key",
+            span,
+            "add key = \"key.NAME\": the blueprint key for the domain's home EFS volume",
+            self.d,
+        );
         if let Some(key) = &key {
             refs.fields.push(("key", key.clone(), Kind::Key));
         }
-        let role = f.required_string("execution_role", span, "add execution_role = \"role.NAME\", a blueprint role that SageMaker assumes", self.d);
+        let role = f.required_string(
+            "execution_role",
+            span,
+            "add execution_role = \"role.NAME\", a blueprint role that SageMaker assumes",
+            self.d,
+        );
         if let Some(role) = &role {
             refs.fields.push(("execution_role", role.clone(), Kind::Role));
         }
@@ -70,7 +118,11 @@ impl Reader<'_> {
             None => "IAM".to_string(),
             Some(mode) if mode.value == "IAM" || mode.value == "SSO" => mode.value,
             Some(mode) => {
-                self.d.error(&mode.span, format!("{context}: field `auth_mode` is {:?}", mode.value), "write auth_mode = \"SSO\" (IAM Identity Center, preferred) or \"IAM\"");
+                self.d.error(
+                    &mode.span,
+                    format!("{context}: field `auth_mode` is {:?}", mode.value),
+                    "write auth_mode = \"SSO\" (IAM Identity Center, preferred) or \"IAM\"",
+                );
                 "IAM".to_string()
             }
         };
@@ -114,7 +166,11 @@ impl Reader<'_> {
             None => fallback.to_vec(),
         };
         if ids.is_empty() {
-            self.d.error(span, format!("{context}: no `{field}`: the domain sets none and [network] has no `{network_field}`"), format!("set {field} on the domain or {network_field} in [network]"));
+            self.d.error(
+                span,
+                format!("{context}: no `{field}`: the domain sets none and [network] has no `{network_field}`"),
+                format!("set {field} on the domain or {network_field} in [network]"),
+            );
         }
         ids
     }

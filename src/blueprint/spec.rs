@@ -241,8 +241,12 @@ pub enum DatabaseEngine {
 }
 
 impl DatabaseEngine {
-    pub const ALL: [DatabaseEngine; 4] =
-        [DatabaseEngine::PostgreSql, DatabaseEngine::SqlServer, DatabaseEngine::Oracle, DatabaseEngine::MySql];
+    pub const ALL: [DatabaseEngine; 4] = [
+        DatabaseEngine::PostgreSql,
+        DatabaseEngine::SqlServer,
+        DatabaseEngine::Oracle,
+        DatabaseEngine::MySql,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -276,8 +280,14 @@ pub enum Permission {
 }
 
 impl Permission {
-    pub const ALL: [Permission; 6] =
-        [Permission::Read, Permission::Write, Permission::List, Permission::Decrypt, Permission::Encrypt, Permission::Use];
+    pub const ALL: [Permission; 6] = [
+        Permission::Read,
+        Permission::Write,
+        Permission::List,
+        Permission::Decrypt,
+        Permission::Encrypt,
+        Permission::Use,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -348,7 +358,13 @@ impl Blueprint {
         let catalog = self.glue_catalog.iter().map(|c| c.address.clone());
         let domains = self.sagemaker_domains.iter().map(|d| d.address.clone());
         let profiles = self.sagemaker_user_profiles.iter().map(|p| p.address.clone());
-        keys.chain(buckets).chain(roles).chain(connections).chain(catalog).chain(domains).chain(profiles).collect()
+        keys.chain(buckets)
+            .chain(roles)
+            .chain(connections)
+            .chain(catalog)
+            .chain(domains)
+            .chain(profiles)
+            .collect()
     }
 
     pub fn location(&self, address: &Address) -> String {

@@ -16,24 +16,42 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
         match Address::parse(text) {
             Some(address) => allowed.push(address),
             None => {
-                print_error(global, &format!("--allow-destroy {text:?} is not an address"), Some("write the address as kind.name, such as bucket.raw"));
+                print_error(
+                    global,
+                    &format!("--allow-destroy {text:?} is not an address"),
+                    Some("write the address as kind.name, such as bucket.raw"),
+                );
                 return EXIT_ERROR;
             }
         }
     }
-    let Some(blueprint) = load(global, &args.blueprint.path()) else { return EXIT_ERROR };
+    let Some(blueprint) = load(global, &args.blueprint.path()) else {
+        return EXIT_ERROR;
+    };
     let provider = connect(blueprint).await;
-    let Some(snapshot) = read_plan(global, &provider).await else { return EXIT_ERROR };
+    let Some(snapshot) = read_plan(global, &provider).await else {
+        return EXIT_ERROR;
+    };
     let plan = &snapshot.plan;
 
-    print!("{}", Text { color: output::stdout_color(global.color) }.render(plan));
+    print!(
+        "{}",
+        Text {
+            color: output::stdout_color(global.color)
+        }
+        .render(plan)
+    );
     if !plan.has_changes() {
         return EXIT_OK;
     }
     for address in &allowed {
-        let lifts_a_guard = plan.change(address).is_some_and(|c| c.guards.iter().any(|g| g.can_be_allowed()));
+        let lifts_a_guard = plan
+            .change(address)
+            .is_some_and(|c| c.guards.iter().any(|g| g.can_be_allowed()));
         if !lifts_a_guard {
-            eprintln!("warning: --allow-destroy {address} has no effect: the plan does not delete data at that address");
+            eprintln!(
+                "warning: --allow-destroy {address} has no effect: the plan does not delete data at that address"
+            );
         }
     }
     let mut blocked = plan.blocking_guards(&allowed);
@@ -59,7 +77,9 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
         }
         match event {
             Event::Started(address, stage) => eprintln!("{address}: {stage} started"),
-            Event::Finished(address, stage, elapsed) => eprintln!("{address}: {stage} done after {:.1}s", elapsed.as_secs_f64()),
+            Event::Finished(address, stage, elapsed) => {
+                eprintln!("{address}: {stage} done after {:.1}s", elapsed.as_secs_f64())
+            }
             Event::Failed(address, stage, _) => eprintln!("{address}: {stage} failed"),
         }
     })
@@ -72,18 +92,29 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     }
     let calls = &provider.clients.calls;
     if global.verbose > 0 {
-        eprintln!("Made {} API calls in all, plan reads included; {} of them were writes.", calls.total(), calls.writes());
+        eprintln!(
+            "Made {} API calls in all, plan reads included; {} of them were writes.",
+            calls.total(),
+            calls.writes()
+        );
     }
     if report.succeeded() {
         let s = plan.summary();
-        println!("Apply complete: {} created, {} updated, {} replaced, {} deleted.", s.create, s.update, s.replace, s.delete);
+        println!(
+            "Apply complete: {} created, {} updated, {} replaced, {} deleted.",
+            s.create, s.update, s.replace, s.delete
+        );
         return EXIT_OK;
     }
     println!("Apply failed part way. What was done and what was not:");
     for line in report.lines() {
         println!("  {line}");
     }
-    print_error(global, "apply did not finish", Some("fix the cause above, then run `hipcloud plan` to see what remains and `hipcloud apply` to finish"));
+    print_error(
+        global,
+        "apply did not finish",
+        Some("fix the cause above, then run `hipcloud plan` to see what remains and `hipcloud apply` to finish"),
+    );
     EXIT_ERROR
 }
 
@@ -91,7 +122,11 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
 fn confirm(global: &GlobalArgs) -> bool {
     let stdin = std::io::stdin();
     if !stdin.is_terminal() {
-        print_error(global, "apply needs confirmation, but stdin is not a terminal", Some("review the plan above and pass --auto-approve to apply it"));
+        print_error(
+            global,
+            "apply needs confirmation, but stdin is not a terminal",
+            Some("review the plan above and pass --auto-approve to apply it"),
+        );
         return false;
     }
     print!("\nDo you want to make these changes? Only 'yes' is accepted: ");
@@ -103,4 +138,3 @@ fn confirm(global: &GlobalArgs) -> bool {
     }
     true
 }
-

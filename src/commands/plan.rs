@@ -10,12 +10,19 @@ use crate::provider::aws::{AwsProvider, PlanError, Snapshot};
 use super::{connect, load, print_error, EXIT_CHANGES, EXIT_ERROR, EXIT_OK};
 
 pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
-    let Some(blueprint) = load(global, &args.blueprint.path()) else { return EXIT_ERROR };
+    let Some(blueprint) = load(global, &args.blueprint.path()) else {
+        return EXIT_ERROR;
+    };
     let provider = connect(blueprint).await;
-    let Some(snapshot) = read_plan(global, &provider).await else { return EXIT_ERROR };
+    let Some(snapshot) = read_plan(global, &provider).await else {
+        return EXIT_ERROR;
+    };
 
     let rendered = match args.format {
-        Format::Text => Text { color: output::stdout_color(global.color) }.render(&snapshot.plan),
+        Format::Text => Text {
+            color: output::stdout_color(global.color),
+        }
+        .render(&snapshot.plan),
         Format::Json => Json.render(&snapshot.plan),
     };
     print!("{rendered}");
@@ -36,7 +43,11 @@ pub async fn read_plan(global: &GlobalArgs, provider: &AwsProvider) -> Option<Sn
     let calls = &provider.clients.calls;
     tracing::debug!(calls = calls.total(), by_operation = ?calls.by_operation(), "plan read the account");
     if global.verbose > 0 {
-        eprintln!("Read the account in {} API calls ({:.2}s).", calls.total(), started.elapsed().as_secs_f64());
+        eprintln!(
+            "Read the account in {} API calls ({:.2}s).",
+            calls.total(),
+            started.elapsed().as_secs_f64()
+        );
     }
     match result {
         Ok(snapshot) => Some(snapshot),

@@ -33,11 +33,19 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
             file.clone()
         }
         Err(error) => {
-            print_error(global, &error.to_string(), Some("pass the path of a blueprint file, such as blueprints/research-lab.toml"));
+            print_error(
+                global,
+                &error.to_string(),
+                Some("pass the path of a blueprint file, such as blueprints/research-lab.toml"),
+            );
             return EXIT_ERROR;
         }
     };
-    checked.push(selected.as_ref().map_or("base".to_string(), |env| format!("environment {env}")));
+    checked.push(
+        selected
+            .as_ref()
+            .map_or("base".to_string(), |env| format!("environment {env}")),
+    );
 
     if selected.is_none() {
         for env in blueprint::environments(&source) {
@@ -54,7 +62,13 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
             }
         }
     }
-    let Ok(base) = base.as_ref().map_err(|_| ()).and_then(|b| if failed { Err(()) } else { Ok(b) }) else { return EXIT_ERROR };
+    let Ok(base) = base
+        .as_ref()
+        .map_err(|_| ())
+        .and_then(|b| if failed { Err(()) } else { Ok(b) })
+    else {
+        return EXIT_ERROR;
+    };
     println!(
         "{} is valid ({}): {} key(s), {} bucket(s), {} role(s), {} Glue connection(s){}.",
         path.display(),
@@ -63,7 +77,11 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
         base.buckets.len(),
         base.roles.len(),
         base.glue_connections.len(),
-        if base.glue_catalog.is_some() { ", Glue catalog encryption" } else { "" }
+        if base.glue_catalog.is_some() {
+            ", Glue catalog encryption"
+        } else {
+            ""
+        }
     );
     EXIT_OK
 }

@@ -56,7 +56,9 @@ impl Reason {
             Reason::BlueprintChanged => "changed in the blueprint".to_string(),
             Reason::Drifted => "drifted: changed in the account outside hipcloud".to_string(),
             Reason::RemovedFromBlueprint => "removed from the blueprint".to_string(),
-            Reason::ReplacementForced { field } => format!("`{field}` cannot change in place, which forces replacement"),
+            Reason::ReplacementForced { field } => {
+                format!("`{field}` cannot change in place, which forces replacement")
+            }
         }
     }
 }

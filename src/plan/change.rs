@@ -45,13 +45,19 @@ pub enum Guard {
     /// Deleting or replacing the domain orphans its users' home folders. The
     /// listed apps, spaces and user profiles must be deleted first, in order;
     /// the home EFS volume is kept. Allowed by `--allow-destroy ADDRESS`.
-    DomainDeletion { dependents: Vec<String>, home_efs: Option<String> },
+    DomainDeletion {
+        dependents: Vec<String>,
+        home_efs: Option<String>,
+    },
 }
 
 impl Guard {
     /// True when `--allow-destroy` can lift the guard; otherwise apply refuses.
     pub fn can_be_allowed(&self) -> bool {
-        matches!(self, Guard::BucketHoldsData | Guard::KeyDeletion { .. } | Guard::DomainDeletion { .. })
+        matches!(
+            self,
+            Guard::BucketHoldsData | Guard::KeyDeletion { .. } | Guard::DomainDeletion { .. }
+        )
     }
 
     pub fn describe(&self, address: &Address) -> String {

@@ -18,8 +18,16 @@ pub fn diff(desired: Option<&Desired>, observed: Option<&Observed>) -> Option<Ch
             fields: desired
                 .fields
                 .iter()
-                .map(|(name, value)| FieldChange { name: name.clone(), before: None, after: Some(value.clone()) })
-                .chain(std::iter::once(FieldChange { name: "tags".into(), before: None, after: Some(tags_value(&desired.tags)) }))
+                .map(|(name, value)| FieldChange {
+                    name: name.clone(),
+                    before: None,
+                    after: Some(value.clone()),
+                })
+                .chain(std::iter::once(FieldChange {
+                    name: "tags".into(),
+                    before: None,
+                    after: Some(tags_value(&desired.tags)),
+                }))
                 .collect(),
             guards: Vec::new(),
         }),
@@ -40,14 +48,22 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
     for (name, want) in &desired.fields {
         let have = observed.field(name);
         if have.is_none_or(|have| !want.same_as(have)) {
-            fields.push(FieldChange { name: name.clone(), before: have.cloned(), after: Some(want.clone()) });
+            fields.push(FieldChange {
+                name: name.clone(),
+                before: have.cloned(),
+                after: Some(want.clone()),
+            });
         }
     }
     // Fields the account has and the blueprint does not, such as an inline policy
     // added by hand, are removed.
     for (name, have) in &observed.fields {
         if desired.field(name).is_none() {
-            fields.push(FieldChange { name: name.clone(), before: Some(have.clone()), after: None });
+            fields.push(FieldChange {
+                name: name.clone(),
+                before: Some(have.clone()),
+                after: None,
+            });
         }
     }
     let mut live_tags = observed.tags.clone();
@@ -65,7 +81,12 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
 
     let forced = fields.iter().find(|f| desired.immutable.contains(&f.name.as_str()));
     let (action, reason) = match forced {
-        Some(field) => (Action::Replace, Reason::ReplacementForced { field: field.name.clone() }),
+        Some(field) => (
+            Action::Replace,
+            Reason::ReplacementForced {
+                field: field.name.clone(),
+            },
+        ),
         None if observed.tags.get(TAG_DIGEST) == Some(&desired.digest()) => (Action::Update, Reason::Drifted),
         None => (Action::Update, Reason::BlueprintChanged),
     };
@@ -150,7 +171,8 @@ mod tests {
     fn extra_live_field_is_removed() {
         let d = desired();
         let mut o = observed_like(&d);
-        o.fields.push(("inline_policy.handmade".into(), FieldValue::Policy(json!({}))));
+        o.fields
+            .push(("inline_policy.handmade".into(), FieldValue::Policy(json!({}))));
         let change = diff(Some(&d), Some(&o)).unwrap();
         assert_eq!(change.fields[0].name, "inline_policy.handmade");
         assert!(change.fields[0].after.is_none());

@@ -79,7 +79,11 @@ impl Plan {
 /// Builds the changes for every address in `desired` or `observed`.
 /// `deletion_windows` gives the declared deletion window of each key.
 pub fn changes(desired: &[Desired], observed: &[Observed], deletion_windows: &BTreeMap<Address, i32>) -> Vec<Change> {
-    let mut addresses: Vec<&Address> = desired.iter().map(|d| &d.address).chain(observed.iter().map(|o| &o.address)).collect();
+    let mut addresses: Vec<&Address> = desired
+        .iter()
+        .map(|d| &d.address)
+        .chain(observed.iter().map(|o| &o.address))
+        .collect();
     addresses.sort();
     addresses.dedup();
 
@@ -87,7 +91,9 @@ pub fn changes(desired: &[Desired], observed: &[Observed], deletion_windows: &BT
     for address in addresses {
         let want = desired.iter().find(|d| &d.address == address);
         let have = observed.iter().find(|o| &o.address == address);
-        let Some(mut change) = diff::diff(want, have) else { continue };
+        let Some(mut change) = diff::diff(want, have) else {
+            continue;
+        };
         if change.is_destructive() {
             if let Some(have) = have {
                 change.guards = guards(have, deletion_windows.get(address).copied(), desired);
@@ -107,10 +113,15 @@ fn guards(have: &Observed, window: Option<i32>, desired: &[Desired]) -> Vec<Guar
         guards.push(Guard::BucketHoldsData);
     }
     if have.address.kind == Kind::SageMakerDomain {
-        guards.push(Guard::DomainDeletion { dependents: have.dependents.clone().unwrap_or_default(), home_efs: have.home_efs.clone() });
+        guards.push(Guard::DomainDeletion {
+            dependents: have.dependents.clone().unwrap_or_default(),
+            home_efs: have.home_efs.clone(),
+        });
     }
     if have.address.kind == Kind::Key {
-        guards.push(Guard::KeyDeletion { window_days: window.unwrap_or(30) });
+        guards.push(Guard::KeyDeletion {
+            window_days: window.unwrap_or(30),
+        });
         let users = key_users(&have.cloud_id, &have.address, desired);
         if !users.is_empty() {
             guards.push(Guard::KeyInUse { users });
@@ -125,7 +136,11 @@ fn key_users(key_arn: &str, key: &Address, desired: &[Desired]) -> Vec<String> {
     desired
         .iter()
         .filter(|d| &d.address != key)
-        .filter(|d| d.fields.iter().any(|(_, value)| value.canonical().to_string().contains(key_arn)))
+        .filter(|d| {
+            d.fields
+                .iter()
+                .any(|(_, value)| value.canonical().to_string().contains(key_arn))
+        })
         .map(|d| d.address.to_string())
         .collect()
 }

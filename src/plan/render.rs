@@ -80,9 +80,20 @@ impl Text {
         );
         for guard in &change.guards {
             let warning = Style::new().fg_color(Some(AnsiColor::Red.into())).bold();
-            let _ = writeln!(out, "  {} {}", self.paint(warning, "!"), guard.describe(&change.address));
+            let _ = writeln!(
+                out,
+                "  {} {}",
+                self.paint(warning, "!"),
+                guard.describe(&change.address)
+            );
         }
-        let _ = writeln!(out, "  {} {}  ({})", self.paint(style, change.action.symbol()), change.address, change.cloud_id);
+        let _ = writeln!(
+            out,
+            "  {} {}  ({})",
+            self.paint(style, change.action.symbol()),
+            change.address,
+            change.cloud_id
+        );
         let width = change.fields.iter().map(|f| f.name.len()).max().unwrap_or(0);
         for field in &change.fields {
             self.field(out, field, width);
@@ -139,8 +150,16 @@ impl Text {
 impl Render for Text {
     fn render(&self, plan: &Plan) -> String {
         let mut out = String::new();
-        let env = plan.env.as_deref().map(|e| format!(", environment {e}")).unwrap_or_default();
-        let _ = writeln!(out, "Blueprint {}{env}: account {}, region {}.\n", plan.blueprint, plan.account, plan.region);
+        let env = plan
+            .env
+            .as_deref()
+            .map(|e| format!(", environment {e}"))
+            .unwrap_or_default();
+        let _ = writeln!(
+            out,
+            "Blueprint {}{env}: account {}, region {}.\n",
+            plan.blueprint, plan.account, plan.region
+        );
         for note in &plan.notes {
             let _ = writeln!(out, "Note: {note}");
         }
@@ -165,7 +184,9 @@ impl Render for Text {
 fn show(value: &FieldValue) -> String {
     match value {
         FieldValue::Policy(_) => serde_json::to_string_pretty(&value.canonical()).unwrap_or_default(),
-        FieldValue::Json(Value::Object(map)) if map.len() > 2 => serde_json::to_string_pretty(&value.canonical()).unwrap_or_default(),
+        FieldValue::Json(Value::Object(map)) if map.len() > 2 => {
+            serde_json::to_string_pretty(&value.canonical()).unwrap_or_default()
+        }
         FieldValue::Json(v) => v.to_string(),
     }
 }
@@ -176,5 +197,14 @@ fn is_multiline(value: &FieldValue) -> bool {
 
 fn indent_block(text: &str, spaces: usize) -> String {
     let pad = " ".repeat(spaces);
-    text.lines().enumerate().map(|(i, line)| if i == 0 { line.to_string() } else { format!("\n{pad}{line}") }).collect()
+    text.lines()
+        .enumerate()
+        .map(|(i, line)| {
+            if i == 0 {
+                line.to_string()
+            } else {
+                format!("\n{pad}{line}")
+            }
+        })
+        .collect()
 }

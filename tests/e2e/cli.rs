@@ -6,7 +6,11 @@ use crate::harness::{endpoint, Account};
 
 fn hipcloud(args: &[&str], env: &[(&'static str, String)]) -> Output {
     let mut command = Command::new(env!("CARGO_BIN_EXE_hipcloud"));
-    command.args(args).env_remove("AWS_PROFILE").env("NO_COLOR", "1").env_remove("CI");
+    command
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env("NO_COLOR", "1")
+        .env_remove("CI");
     for (key, value) in env {
         command.env(key, value);
     }
@@ -34,17 +38,35 @@ async fn plan_apply_replan_exit_codes() {
     });
 
     let apply = hipcloud(&["apply", &path], &env);
-    assert_eq!(apply.status.code(), Some(1), "apply without a terminal needs --auto-approve");
+    assert_eq!(
+        apply.status.code(),
+        Some(1),
+        "apply without a terminal needs --auto-approve"
+    );
     assert!(String::from_utf8_lossy(&apply.stderr).contains("--auto-approve"));
 
     let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
-    assert_eq!(apply.status.code(), Some(0), "{}", String::from_utf8_lossy(&apply.stderr));
-    assert!(String::from_utf8_lossy(&apply.stdout).contains("Apply complete: 10 created, 1 updated, 0 replaced, 0 deleted."));
+    assert_eq!(
+        apply.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&apply.stderr)
+    );
+    assert!(String::from_utf8_lossy(&apply.stdout)
+        .contains("Apply complete: 10 created, 1 updated, 0 replaced, 0 deleted."));
 
     let replan = hipcloud(&["plan", &path, "--detailed-exitcode", "-v"], &env);
-    assert_eq!(replan.status.code(), Some(0), "{}", String::from_utf8_lossy(&replan.stderr));
+    assert_eq!(
+        replan.status.code(),
+        Some(0),
+        "{}",
+        String::from_utf8_lossy(&replan.stderr)
+    );
     assert!(String::from_utf8_lossy(&replan.stdout).contains("No changes. The account matches the blueprint."));
-    assert!(String::from_utf8_lossy(&replan.stderr).contains("API calls"), "-v reports the call count");
+    assert!(
+        String::from_utf8_lossy(&replan.stderr).contains("API calls"),
+        "-v reports the call count"
+    );
 }
 
 #[test]
@@ -73,7 +95,10 @@ password = "hunter2"
 grants = [{ read = "key.phi" }]
 "#;
     let (_dir, path) = write_blueprint(text);
-    let output = hipcloud(&["validate", &path], &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9".into())]);
+    let output = hipcloud(
+        &["validate", &path],
+        &[("AWS_ENDPOINT_URL", "http://127.0.0.1:9".into())],
+    );
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
     let expected = [
@@ -94,7 +119,10 @@ grants = [{ read = "key.phi" }]
     for fragment in expected {
         assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
     }
-    assert!(!stderr.contains("hunter2"), "a secret value must never be echoed:\n{stderr}");
+    assert!(
+        !stderr.contains("hunter2"),
+        "a secret value must never be echoed:\n{stderr}"
+    );
 }
 
 #[test]
@@ -111,8 +139,15 @@ fn wrong_environment_names_declared_ones() {
 #[tokio::test(flavor = "multi_thread")]
 async fn apply_as_other_principal_is_rejected() {
     let account = Account::fresh().await;
-    let other = format!("apply_principal = \"arn:aws:iam::{}:role/platform-apply\"\n", account.id);
-    let text = account.example().replacen("region = \"us-east-1\"\n", &format!("region = \"us-east-1\"\n{other}"), 1);
+    let other = format!(
+        "apply_principal = \"arn:aws:iam::{}:role/platform-apply\"\n",
+        account.id
+    );
+    let text = account.example().replacen(
+        "region = \"us-east-1\"\n",
+        &format!("region = \"us-east-1\"\n{other}"),
+        1,
+    );
     let (_dir, path) = write_blueprint(&text);
     let env = account.env();
 
@@ -127,7 +162,11 @@ async fn apply_as_other_principal_is_rejected() {
     assert!(stderr.contains("nothing was changed"), "{stderr}");
 
     let after = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
-    assert_eq!(after.status.code(), Some(2), "the account is unchanged, so everything is still to create");
+    assert_eq!(
+        after.status.code(),
+        Some(2),
+        "the account is unchanged, so everything is still to create"
+    );
     assert!(String::from_utf8_lossy(&after.stdout).contains("Plan: 10 to create"));
 }
 
@@ -173,8 +212,14 @@ availability_zone = "eu-west-1a"
     for fragment in expected {
         assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
     }
-    assert!(!stderr.contains("correct horse"), "a password must never be echoed:\n{stderr}");
-    assert!(!stderr.contains("svc_reader"), "a username must never be echoed:\n{stderr}");
+    assert!(
+        !stderr.contains("correct horse"),
+        "a password must never be echoed:\n{stderr}"
+    );
+    assert!(
+        !stderr.contains("svc_reader"),
+        "a username must never be echoed:\n{stderr}"
+    );
 }
 
 #[test]
@@ -194,8 +239,15 @@ grants = [{ read = "bucket.nope", token = "SECRET-BBB" }]
     for args in [vec!["validate", path.as_str()], vec!["-vv", "validate", path.as_str()]] {
         let output = hipcloud(&args, &[]);
         assert_eq!(output.status.code(), Some(1));
-        let all = format!("{}{}", String::from_utf8_lossy(&output.stdout), String::from_utf8_lossy(&output.stderr));
-        assert!(all.contains("unknown service \"ec2\""), "the other errors are still reported:\n{all}");
+        let all = format!(
+            "{}{}",
+            String::from_utf8_lossy(&output.stdout),
+            String::from_utf8_lossy(&output.stderr)
+        );
+        assert!(
+            all.contains("unknown service \"ec2\""),
+            "the other errors are still reported:\n{all}"
+        );
         assert!(all.contains("refers to bucket.nope"), "{all}");
         for secret in ["SECRET-AAA", "SECRET-BBB", "SECRET-TAG-VALUE"] {
             assert!(!all.contains(secret), "{secret} was printed:\n{all}");
@@ -214,7 +266,11 @@ grants = [{ read = "bucket.nope", token = "SECRET-BBB" }]
 #[test]
 fn usage_errors_exit_one() {
     let output = hipcloud(&["plan", "--detailed-exitcode", "--format", "yaml"], &[]);
-    assert_eq!(output.status.code(), Some(1), "2 means changes present, so usage errors must not use it");
+    assert_eq!(
+        output.status.code(),
+        Some(1),
+        "2 means changes present, so usage errors must not use it"
+    );
     let help = hipcloud(&["plan", "--help"], &[]);
     assert_eq!(help.status.code(), Some(0));
 }
@@ -241,13 +297,19 @@ account = "12"
     let output = hipcloud(&["validate", &path], &[]);
     assert_eq!(output.status.code(), Some(1));
     let stderr = String::from_utf8(output.stderr).unwrap();
-    assert!(stderr.contains("With the overrides of environment `staging`:"), "{stderr}");
+    assert!(
+        stderr.contains("With the overrides of environment `staging`:"),
+        "{stderr}"
+    );
     assert!(stderr.contains("invalid S3 bucket name \"Staging_Logs\""), "{stderr}");
     assert!(stderr.contains("With the overrides of environment `prod`:"), "{stderr}");
     assert!(stderr.contains("invalid AWS account id \"12\""), "{stderr}");
 
     let empty_env = hipcloud(&["validate", &path], &[("HIPCLOUD_ENV", String::new())]);
-    assert!(String::from_utf8_lossy(&empty_env.stderr).contains("`staging`"), "an empty HIPCLOUD_ENV counts as unset");
+    assert!(
+        String::from_utf8_lossy(&empty_env.stderr).contains("`staging`"),
+        "an empty HIPCLOUD_ENV counts as unset"
+    );
 }
 
 #[test]
@@ -288,9 +350,15 @@ access_logs = "bucket.e"
     let output = hipcloud(&["validate", &path], &[]);
     let stderr = String::from_utf8(output.stderr).unwrap();
     assert!(stderr.contains("bucket.a -> bucket.b -> bucket.a"), "{stderr}");
-    assert!(stderr.contains("bucket.c -> bucket.d -> bucket.c"), "both cycles are reported:\n{stderr}");
+    assert!(
+        stderr.contains("bucket.c -> bucket.d -> bucket.c"),
+        "both cycles are reported:\n{stderr}"
+    );
     assert_eq!(stderr.matches("points at the bucket itself").count(), 1, "{stderr}");
-    assert!(!stderr.contains("bucket.e -> bucket.e"), "the self-reference is not reported again as a cycle:\n{stderr}");
+    assert!(
+        !stderr.contains("bucket.e -> bucket.e"),
+        "the self-reference is not reported again as a cycle:\n{stderr}"
+    );
     assert!(stderr.contains("integer is too large"), "{stderr}");
 }
 

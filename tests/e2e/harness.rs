@@ -25,19 +25,37 @@ pub fn endpoint() -> String {
                 return endpoint;
             }
             let root = env!("CARGO_MANIFEST_DIR");
-            let status = Command::new(format!("{root}/scripts/emulator")).arg("install").status().expect("run scripts/emulator install");
+            let status = Command::new(format!("{root}/scripts/emulator"))
+                .arg("install")
+                .status()
+                .expect("run scripts/emulator install");
             assert!(status.success(), "scripts/emulator install failed");
             let mut child = Command::new(format!("{root}/.cache/moto-venv/bin/python"))
-                .args([&format!("{root}/scripts/emulator.py"), "--port", "0", "--exit-with-parent", "--no-request-log"])
+                .args([
+                    &format!("{root}/scripts/emulator.py"),
+                    "--port",
+                    "0",
+                    "--exit-with-parent",
+                    "--no-request-log",
+                ])
                 .stdout(Stdio::piped())
                 .stderr(Stdio::null())
                 .spawn()
                 .expect("start the emulator");
             let stdout = child.stdout.take().expect("emulator stdout");
             let mut line = String::new();
-            BufReader::new(stdout).read_line(&mut line).expect("read the emulator's ready line");
-            let endpoint = line.trim().strip_prefix("ready ").expect("emulator ready line").to_string();
-            assert!(endpoint.starts_with("http://127.0.0.1:"), "emulator must listen on 127.0.0.1, got {endpoint}");
+            BufReader::new(stdout)
+                .read_line(&mut line)
+                .expect("read the emulator's ready line");
+            let endpoint = line
+                .trim()
+                .strip_prefix("ready ")
+                .expect("emulator ready line")
+                .to_string();
+            assert!(
+                endpoint.starts_with("http://127.0.0.1:"),
+                "emulator must listen on 127.0.0.1, got {endpoint}"
+            );
             // The emulator exits when this process does (--exit-with-parent).
             std::mem::forget(child);
             endpoint
@@ -65,12 +83,29 @@ impl Account {
             .await
             .expect("assume a role in a fresh emulator account");
         let c = assumed.credentials.expect("credentials");
-        let credentials = Credentials::new(c.access_key_id, c.secret_access_key, Some(c.session_token), None, "hipcloud-tests");
-        let account = Account { id, config: config(credentials.clone()), credentials };
+        let credentials = Credentials::new(
+            c.access_key_id,
+            c.secret_access_key,
+            Some(c.session_token),
+            None,
+            "hipcloud-tests",
+        );
+        let account = Account {
+            id,
+            config: config(credentials.clone()),
+            credentials,
+        };
         // The role the session assumed must exist, as on AWS: key policies name
         // it as the applying administrator.
         let trust = r#"{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Principal":{"AWS":"arn:aws:iam::123456789012:root"},"Action":"sts:AssumeRole"}]}"#;
-        account.iam().create_role().role_name("hipcloud-test").assume_role_policy_document(trust).send().await.expect("create the test role");
+        account
+            .iam()
+            .create_role()
+            .role_name("hipcloud-test")
+            .assume_role_policy_document(trust)
+            .send()
+            .await
+            .expect("create the test role");
         account
     }
 
@@ -87,7 +122,11 @@ impl Account {
     }
 
     pub fn s3(&self) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(aws_sdk_s3::config::Builder::from(&self.config).force_path_style(true).build())
+        aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::config::Builder::from(&self.config)
+                .force_path_style(true)
+                .build(),
+        )
     }
 
     pub fn iam(&self) -> aws_sdk_iam::Client {
@@ -103,8 +142,14 @@ impl Account {
         vec![
             ("AWS_ENDPOINT_URL", endpoint()),
             ("AWS_ACCESS_KEY_ID", self.credentials.access_key_id().to_string()),
-            ("AWS_SECRET_ACCESS_KEY", self.credentials.secret_access_key().to_string()),
-            ("AWS_SESSION_TOKEN", self.credentials.session_token().unwrap_or_default().to_string()),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                self.credentials.secret_access_key().to_string(),
+            ),
+            (
+                "AWS_SESSION_TOKEN",
+                self.credentials.session_token().unwrap_or_default().to_string(),
+            ),
             ("AWS_REGION", "us-east-1".to_string()),
         ]
     }
@@ -120,7 +165,10 @@ fn config(credentials: Credentials) -> SdkConfig {
 }
 
 pub fn load(text: &str) -> Blueprint {
-    let source = Source { path: "research-lab.toml".into(), text: text.to_string() };
+    let source = Source {
+        path: "research-lab.toml".into(),
+        text: text.to_string(),
+    };
     match blueprint::load(source, None) {
         Ok(blueprint) => blueprint,
         Err((source, diagnostics)) => panic!("invalid test blueprint:\n{}", diagnostics.render(&source, false)),

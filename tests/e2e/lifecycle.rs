@@ -23,15 +23,42 @@ async fn apply_then_replan_is_empty() {
     assert_eq!(summary.update, 1, "the account's Data Catalog settings already exist");
     assert_eq!(summary.replace + summary.delete, 0);
     let writes_before = provider.clients.calls.writes();
-    assert_eq!(writes_before, 0, "plan must not write: {:?}", provider.clients.calls.by_operation());
+    assert_eq!(
+        writes_before,
+        0,
+        "plan must not write: {:?}",
+        provider.clients.calls.by_operation()
+    );
 
     let report = apply(&snapshot.plan, &provider, 10, &[], |_| {}).await;
     assert!(report.succeeded(), "{:#?}", report.lines());
-    let key = account.kms().describe_key().key_id("alias/hipcloud/research-lab/phi").send().await.unwrap().key_metadata.unwrap();
+    let key = account
+        .kms()
+        .describe_key()
+        .key_id("alias/hipcloud/research-lab/phi")
+        .send()
+        .await
+        .unwrap()
+        .key_metadata
+        .unwrap();
     let glue = aws_sdk_glue::Client::new(&account.config);
-    let settings = glue.get_data_catalog_encryption_settings().send().await.unwrap().data_catalog_encryption_settings.unwrap();
-    assert_eq!(settings.encryption_at_rest().and_then(|e| e.sse_aws_kms_key_id()), key.arn.as_deref());
-    assert_eq!(settings.connection_password_encryption().and_then(|p| p.aws_kms_key_id()), key.arn.as_deref());
+    let settings = glue
+        .get_data_catalog_encryption_settings()
+        .send()
+        .await
+        .unwrap()
+        .data_catalog_encryption_settings
+        .unwrap();
+    assert_eq!(
+        settings.encryption_at_rest().and_then(|e| e.sse_aws_kms_key_id()),
+        key.arn.as_deref()
+    );
+    assert_eq!(
+        settings
+            .connection_password_encryption()
+            .and_then(|p| p.aws_kms_key_id()),
+        key.arn.as_deref()
+    );
 
     let replan = account.provider(&text);
     let snapshot = replan.plan().await.expect("re-plan");
@@ -40,11 +67,21 @@ async fn apply_then_replan_is_empty() {
     // bucket, 3 + N per role with N inline policies, 1 per Glue connection, 1
     // for the Data Catalog settings, 1 per referenced secret, 1 per domain.
     let floor = 2 + 2 + 4 + 3 * 7 + 3 * 4 + 3 + 1 + 1 + 1 + 1;
-    assert_eq!(replan.clients.calls.total(), floor, "{:?}", replan.clients.calls.by_operation());
+    assert_eq!(
+        replan.clients.calls.total(),
+        floor,
+        "{:?}",
+        replan.clients.calls.by_operation()
+    );
 
     let report = apply(&snapshot.plan, &replan, 10, &[], |_| {}).await;
     assert!(report.succeeded());
-    assert_eq!(replan.clients.calls.writes(), 0, "a clean apply makes no writes: {:?}", replan.clients.calls.by_operation());
+    assert_eq!(
+        replan.clients.calls.writes(),
+        0,
+        "a clean apply makes no writes: {:?}",
+        replan.clients.calls.by_operation()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
@@ -57,20 +94,32 @@ async fn removed_role_is_planned_for_deletion() {
 
     let start = text.find("# Administers the key").unwrap();
     let end = text.find("# The research Studio domain").unwrap();
-    let without_admin = format!("{}{}", &text[..start], &text[end..]).replace("administrators = [\"role.platform_admin\"]\n", "");
+    let without_admin =
+        format!("{}{}", &text[..start], &text[end..]).replace("administrators = [\"role.platform_admin\"]\n", "");
     let provider = account.provider(&without_admin);
     let snapshot = provider.plan().await.unwrap();
-    let change = snapshot.plan.change(&address("role.platform_admin")).expect("role planned");
+    let change = snapshot
+        .plan
+        .change(&address("role.platform_admin"))
+        .expect("role planned");
     assert_eq!(change.action, Action::Delete);
     assert_eq!(change.reason, Reason::RemovedFromBlueprint);
     let key = snapshot.plan.change(&address("key.phi")).expect("key policy planned");
     assert_eq!(key.action, Action::Update);
-    assert_eq!(key.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(), vec!["policy"]);
+    assert_eq!(
+        key.fields.iter().map(|f| f.name.as_str()).collect::<Vec<_>>(),
+        vec!["policy"]
+    );
 
     assert!(apply(&snapshot.plan, &provider, 10, &[], |_| {}).await.succeeded());
     let after = account.provider(&without_admin).plan().await.unwrap();
     assert!(!after.plan.has_changes(), "{:#?}", after.plan.changes);
-    let gone = account.iam().get_role().role_name("research-lab-platform-admin").send().await;
+    let gone = account
+        .iam()
+        .get_role()
+        .role_name("research-lab-platform-admin")
+        .send()
+        .await;
     assert!(gone.is_err(), "the role should be deleted");
 }
 
@@ -106,7 +155,13 @@ async fn deleting_data_needs_explicit_permission() {
     // The bucket policy denies requests without TLS, and the emulator speaks
     // plain HTTP: lift the policy by hand to store one object.
     s3.delete_bucket_policy().bucket(&bucket).send().await.unwrap();
-    s3.put_object().bucket(&bucket).key("patients/0001.csv").body(b"id,name\n".to_vec().into()).send().await.unwrap();
+    s3.put_object()
+        .bucket(&bucket)
+        .key("patients/0001.csv")
+        .body(b"id,name\n".to_vec().into())
+        .send()
+        .await
+        .unwrap();
 
     let start = text.find("[key.data]").unwrap();
     let end = text.find("[bucket.logs]").unwrap();
@@ -118,17 +173,30 @@ async fn deleting_data_needs_explicit_permission() {
     assert_eq!(data.action, Action::Delete);
     assert_eq!(data.guards, vec![Guard::BucketHoldsData]);
     let key = snapshot.plan.change(&address("key.data")).unwrap();
-    assert!(key.guards.contains(&Guard::KeyDeletion { window_days: 30 }), "{:?}", key.guards);
+    assert!(
+        key.guards.contains(&Guard::KeyDeletion { window_days: 30 }),
+        "{:?}",
+        key.guards
+    );
 
     let blocked = snapshot.plan.blocking_guards(&[]);
     assert_eq!(blocked.len(), 2, "{blocked:?}");
-    assert!(!blocked.iter().any(|b| b.contains("patients/0001.csv")), "object keys must never be printed");
-    assert!(snapshot.plan.blocking_guards(&[address("bucket.data"), address("key.data")]).is_empty());
+    assert!(
+        !blocked.iter().any(|b| b.contains("patients/0001.csv")),
+        "object keys must never be printed"
+    );
+    assert!(snapshot
+        .plan
+        .blocking_guards(&[address("bucket.data"), address("key.data")])
+        .is_empty());
 
     let allowed = [address("bucket.data"), address("key.data")];
     let report = apply(&snapshot.plan, &provider, 4, &allowed, |_| {}).await;
     assert!(report.succeeded(), "{:#?}", report.lines());
-    assert!(s3.head_bucket().bucket(&bucket).send().await.is_err(), "bucket should be gone");
+    assert!(
+        s3.head_bucket().bucket(&bucket).send().await.is_err(),
+        "bucket should be gone"
+    );
     let after = account.provider(only_logs).plan().await.unwrap();
     assert!(!after.plan.has_changes(), "{:#?}", after.plan.changes);
 }
@@ -136,18 +204,31 @@ async fn deleting_data_needs_explicit_permission() {
 #[tokio::test(flavor = "multi_thread")]
 async fn wrong_account_stops_before_reading() {
     let account = Account::fresh().await;
-    let text = account.example().replace(&format!("account = \"{}\"", account.id), "account = \"111122223333\"");
+    let text = account
+        .example()
+        .replace(&format!("account = \"{}\"", account.id), "account = \"111122223333\"");
     let provider = account.provider(&text);
     let error = provider.plan().await.unwrap_err();
     assert!(matches!(error, PlanError::WrongAccount { .. }), "{error}");
-    assert_eq!(provider.clients.calls.total(), 1, "only STS is called: {:?}", provider.clients.calls.by_operation());
+    assert_eq!(
+        provider.clients.calls.total(),
+        1,
+        "only STS is called: {:?}",
+        provider.clients.calls.by_operation()
+    );
 }
 
 #[tokio::test(flavor = "multi_thread")]
 async fn untagged_bucket_with_same_name_is_not_taken_over() {
     let account = Account::fresh().await;
     let text = SMALL.replace("ACCOUNT", &account.id);
-    account.s3().create_bucket().bucket(format!("small-lab-logs-{}", account.id)).send().await.unwrap();
+    account
+        .s3()
+        .create_bucket()
+        .bucket(format!("small-lab-logs-{}", account.id))
+        .send()
+        .await
+        .unwrap();
     let error = account.provider(&text).plan().await.unwrap_err();
     let message = error.to_string();
     assert!(message.contains("bucket.logs"), "{message}");

@@ -35,13 +35,22 @@ fn healthy_reads() -> Vec<Rule> {
     vec![
         mock!(aws_sdk_s3::Client::get_bucket_encryption).then_output(|| GetBucketEncryptionOutput::builder().build()),
         mock!(aws_sdk_s3::Client::get_public_access_block).then_output(|| {
-            let config = PublicAccessBlockConfiguration::builder().block_public_acls(true).ignore_public_acls(true).block_public_policy(true).restrict_public_buckets(true).build();
-            GetPublicAccessBlockOutput::builder().public_access_block_configuration(config).build()
+            let config = PublicAccessBlockConfiguration::builder()
+                .block_public_acls(true)
+                .ignore_public_acls(true)
+                .block_public_policy(true)
+                .restrict_public_buckets(true)
+                .build();
+            GetPublicAccessBlockOutput::builder()
+                .public_access_block_configuration(config)
+                .build()
         }),
-        mock!(aws_sdk_s3::Client::get_bucket_ownership_controls).then_output(|| GetBucketOwnershipControlsOutput::builder().build()),
+        mock!(aws_sdk_s3::Client::get_bucket_ownership_controls)
+            .then_output(|| GetBucketOwnershipControlsOutput::builder().build()),
         mock!(aws_sdk_s3::Client::get_bucket_versioning).then_output(|| GetBucketVersioningOutput::builder().build()),
         mock!(aws_sdk_s3::Client::get_bucket_policy).then_output(|| GetBucketPolicyOutput::builder().build()),
-        mock!(aws_sdk_s3::Client::get_bucket_lifecycle_configuration).then_output(|| GetBucketLifecycleConfigurationOutput::builder().build()),
+        mock!(aws_sdk_s3::Client::get_bucket_lifecycle_configuration)
+            .then_output(|| GetBucketLifecycleConfigurationOutput::builder().build()),
         mock!(aws_sdk_s3::Client::get_bucket_logging).then_output(|| GetBucketLoggingOutput::builder().build()),
     ]
 }
@@ -60,25 +69,33 @@ async fn throttled_read_is_retried() {
     let provider = provider(&rules);
     let snapshot = provider.plan().await.expect("a throttled read succeeds on retry");
     assert_eq!(slow_down.num_calls(), 3);
-    assert!(snapshot.plan.change(&hipcloud::address::Address::parse("bucket.logs").unwrap()).is_some());
+    assert!(snapshot
+        .plan
+        .change(&hipcloud::address::Address::parse("bucket.logs").unwrap())
+        .is_some());
 }
 
 #[tokio::test]
 async fn failing_read_fails_the_plan() {
-    let broken = mock!(aws_sdk_s3::Client::get_bucket_policy).then_http_response(|| support::error_response(500, "InternalError"));
+    let broken = mock!(aws_sdk_s3::Client::get_bucket_policy)
+        .then_http_response(|| support::error_response(500, "InternalError"));
     let rest = healthy_reads();
     let mut rules: Vec<&Rule> = vec![&broken];
     rules.extend(rest.iter());
     let error = provider(&rules).plan().await.unwrap_err();
     let message = error.to_string();
-    assert!(message.contains("s3:GetBucketPolicy failed for bucket.logs"), "{message}");
+    assert!(
+        message.contains("s3:GetBucketPolicy failed for bucket.logs"),
+        "{message}"
+    );
     assert!(message.contains("InternalError"), "{message}");
     assert_eq!(broken.num_calls(), 3, "5xx is retried before the plan fails");
 }
 
 #[tokio::test]
 async fn access_denied_is_not_absent() {
-    let denied = mock!(aws_sdk_s3::Client::get_public_access_block).then_http_response(|| support::error_response(403, "AccessDenied"));
+    let denied = mock!(aws_sdk_s3::Client::get_public_access_block)
+        .then_http_response(|| support::error_response(403, "AccessDenied"));
     let rest = healthy_reads();
     let mut rules: Vec<&Rule> = vec![&denied];
     rules.extend(rest.iter());

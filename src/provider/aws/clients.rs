@@ -45,7 +45,9 @@ impl CallCounter {
             .iter()
             .filter(|(name, _)| {
                 let operation = name.split('.').nth(1).unwrap_or(name);
-                !["Get", "List", "Describe", "Head"].iter().any(|p| operation.starts_with(p))
+                !["Get", "List", "Describe", "Head"]
+                    .iter()
+                    .any(|p| operation.starts_with(p))
             })
             .map(|(_, count)| count)
             .sum()
@@ -119,13 +121,27 @@ impl Clients {
             .force_path_style(path_style)
             .interceptor(calls.clone())
             .build();
-        let iam = aws_sdk_iam::config::Builder::from(config).interceptor(calls.clone()).build();
-        let glue = aws_sdk_glue::config::Builder::from(config).interceptor(calls.clone()).build();
-        let secrets = aws_sdk_secretsmanager::config::Builder::from(config).interceptor(calls.clone()).build();
-        let sagemaker = aws_sdk_sagemaker::config::Builder::from(config).interceptor(calls.clone()).build();
-        let kms = aws_sdk_kms::config::Builder::from(config).interceptor(calls.clone()).build();
-        let sts = aws_sdk_sts::config::Builder::from(config).interceptor(calls.clone()).build();
-        let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(config).interceptor(calls.clone()).build();
+        let iam = aws_sdk_iam::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let glue = aws_sdk_glue::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let secrets = aws_sdk_secretsmanager::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let sagemaker = aws_sdk_sagemaker::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let kms = aws_sdk_kms::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let sts = aws_sdk_sts::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
+        let tagging = aws_sdk_resourcegroupstagging::config::Builder::from(config)
+            .interceptor(calls.clone())
+            .build();
         Clients {
             s3: aws_sdk_s3::Client::from_conf(s3),
             glue: aws_sdk_glue::Client::from_conf(glue),

@@ -30,7 +30,10 @@ pub struct Context {
 impl Context {
     /// The key's ARN, or a placeholder when the key does not exist yet.
     pub fn key_arn(&self, key: &Address) -> String {
-        self.key_arns.get(key).cloned().unwrap_or_else(|| known_after_apply(key))
+        self.key_arns
+            .get(key)
+            .cloned()
+            .unwrap_or_else(|| known_after_apply(key))
     }
 
     pub fn role_path(&self) -> String {
@@ -38,7 +41,13 @@ impl Context {
     }
 
     pub fn role_arn(&self, role: &RoleSpec) -> String {
-        format!("arn:{}:iam::{}:role{}{}", self.partition, self.account, self.role_path(), role.name)
+        format!(
+            "arn:{}:iam::{}:role{}{}",
+            self.partition,
+            self.account,
+            self.role_path(),
+            role.name
+        )
     }
 
     pub fn bucket_arn(&self, name: &str) -> String {
@@ -46,16 +55,24 @@ impl Context {
     }
 
     pub fn glue_connection_arn(&self, name: &str) -> String {
-        format!("arn:{}:glue:{}:{}:connection/{name}", self.partition, self.region, self.account)
+        format!(
+            "arn:{}:glue:{}:{}:connection/{name}",
+            self.partition, self.region, self.account
+        )
     }
 
     /// The customer managed key of a secret, when one can be named in a policy.
     pub fn secret_key_arn(&self, secret: &str) -> Option<String> {
-        self.secrets.get(secret)?.customer_key_arn(&self.partition, &self.region, &self.account)
+        self.secrets
+            .get(secret)?
+            .customer_key_arn(&self.partition, &self.region, &self.account)
     }
 
     pub fn sagemaker_domain_arn(&self, domain_id: &str) -> String {
-        format!("arn:{}:sagemaker:{}:{}:domain/{domain_id}", self.partition, self.region, self.account)
+        format!(
+            "arn:{}:sagemaker:{}:{}:domain/{domain_id}",
+            self.partition, self.region, self.account
+        )
     }
 
     pub fn glue_catalog_arn(&self) -> String {
@@ -69,7 +86,11 @@ impl Context {
     /// The endpoint name `kms:ViaService` uses for a service in this region.
     /// China regions use the `amazonaws.com.cn` domain.
     pub fn via_service(&self, service: &str) -> String {
-        let domain = if self.partition == "aws-cn" { "amazonaws.com.cn" } else { "amazonaws.com" };
+        let domain = if self.partition == "aws-cn" {
+            "amazonaws.com.cn"
+        } else {
+            "amazonaws.com"
+        };
         format!("{service}.{}.{domain}", self.region)
     }
 

@@ -38,10 +38,16 @@ pub struct Discovered {
 
 pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, AwsError> {
     let (tagged, roles) = tokio::try_join!(tagged_resources(clients, blueprint), roles_on_path(clients, blueprint))?;
-    let mut found = Discovered { roles, ..Discovered::default() };
+    let mut found = Discovered {
+        roles,
+        ..Discovered::default()
+    };
     for (arn, tags) in tagged {
         let Some(address) = tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)) else {
-            tracing::warn!(arn, "resource carries the blueprint tag but no valid {TAG_ADDRESS} tag; ignored");
+            tracing::warn!(
+                arn,
+                "resource carries the blueprint tag but no valid {TAG_ADDRESS} tag; ignored"
+            );
             continue;
         };
         let kind_in_arn = arn.split(':').nth(2).unwrap_or_default();
@@ -49,19 +55,44 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
             (Kind::Key, "kms") => found.keys.entry(address).or_default().push(Tagged { arn, tags }),
             (Kind::Bucket, "s3") => {
                 let name = arn.rsplit(':').next().unwrap_or_default().to_string();
-                found.buckets.entry(address).or_default().push((name, Tagged { arn, tags }));
+                found
+                    .buckets
+                    .entry(address)
+                    .or_default()
+                    .push((name, Tagged { arn, tags }));
             }
             (Kind::SageMakerDomain, "sagemaker") => {
-                let id = arn.rsplit_once(":domain/").map(|(_, id)| id.to_string()).unwrap_or_default();
-                found.sagemaker_domains.entry(address).or_default().push((id, Tagged { arn, tags }));
+                let id = arn
+                    .rsplit_once(":domain/")
+                    .map(|(_, id)| id.to_string())
+                    .unwrap_or_default();
+                found
+                    .sagemaker_domains
+                    .entry(address)
+                    .or_default()
+                    .push((id, Tagged { arn, tags }));
             }
             (Kind::SageMakerUserProfile, "sagemaker") => {
-                let id = arn.rsplit_once(":user-profile/").map(|(_, id)| id.to_string()).unwrap_or_default();
-                found.sagemaker_user_profiles.entry(address).or_default().push((id, Tagged { arn, tags }));
+                let id = arn
+                    .rsplit_once(":user-profile/")
+                    .map(|(_, id)| id.to_string())
+                    .unwrap_or_default();
+                found
+                    .sagemaker_user_profiles
+                    .entry(address)
+                    .or_default()
+                    .push((id, Tagged { arn, tags }));
             }
             (Kind::GlueConnection, "glue") => {
-                let name = arn.rsplit_once(":connection/").map(|(_, n)| n.to_string()).unwrap_or_default();
-                found.glue_connections.entry(address).or_default().push((name, Tagged { arn, tags }));
+                let name = arn
+                    .rsplit_once(":connection/")
+                    .map(|(_, n)| n.to_string())
+                    .unwrap_or_default();
+                found
+                    .glue_connections
+                    .entry(address)
+                    .or_default()
+                    .push((name, Tagged { arn, tags }));
             }
             _ => tracing::warn!(arn, %address, "tagged resource does not match the kind of its address; ignored"),
         }
@@ -70,7 +101,10 @@ pub async fn discover(clients: &Clients, blueprint: &str) -> Result<Discovered, 
 }
 
 /// Buckets, keys and Glue connections tagged for the blueprint, with all their tags.
-async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(String, BTreeMap<String, String>)>, AwsError> {
+async fn tagged_resources(
+    clients: &Clients,
+    blueprint: &str,
+) -> Result<Vec<(String, BTreeMap<String, String>)>, AwsError> {
     let scope = format!("blueprint {blueprint}");
     let filter = TagFilter::builder().key(TAG_BLUEPRINT).values(blueprint).build();
     let mut pages = clients
@@ -89,7 +123,11 @@ async fn tagged_resources(clients: &Clients, blueprint: &str) -> Result<Vec<(Str
         let page = page.map_err(|e| classify("tag:GetResources", &scope, e))?;
         for mapping in page.resource_tag_mapping_list() {
             let Some(arn) = mapping.resource_arn() else { continue };
-            let tags = mapping.tags().iter().map(|t| (t.key().to_string(), t.value().to_string())).collect();
+            let tags = mapping
+                .tags()
+                .iter()
+                .map(|t| (t.key().to_string(), t.value().to_string()))
+                .collect();
             resources.push((arn.to_string(), tags));
         }
     }
@@ -105,7 +143,12 @@ async fn roles_on_path(clients: &Clients, blueprint: &str) -> Result<Vec<String>
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| classify("iam:ListRoles", &scope, e))?;
         // PathPrefix matches any path that starts with it; keep the exact path only.
-        names.extend(page.roles().iter().filter(|r| r.path() == path).map(|r| r.role_name().to_string()));
+        names.extend(
+            page.roles()
+                .iter()
+                .filter(|r| r.path() == path)
+                .map(|r| r.role_name().to_string()),
+        );
     }
     Ok(names)
 }

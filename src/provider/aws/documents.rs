@@ -61,16 +61,22 @@ pub fn key_uses(blueprint: &Blueprint, role: &RoleSpec) -> Vec<KeyUse> {
     let mut uses = Vec::new();
     for grant in &role.grants {
         let (key, encrypt, via) = match grant.permission {
-            Permission::Decrypt | Permission::Encrypt => {
-                (Some(grant.target.clone()), grant.permission == Permission::Encrypt, grant.via.clone())
-            }
+            Permission::Decrypt | Permission::Encrypt => (
+                Some(grant.target.clone()),
+                grant.permission == Permission::Encrypt,
+                grant.via.clone(),
+            ),
             Permission::Read | Permission::Write => {
                 let key = blueprint.bucket(&grant.target).and_then(|b| b.key.clone());
                 (key, grant.permission == Permission::Write, vec!["s3".to_string()])
             }
             // Reading a connection reads the Data Catalog, which Glue decrypts
             // on the caller's behalf when the blueprint encrypts it.
-            Permission::Use => (blueprint.glue_catalog.as_ref().map(|c| c.key.clone()), false, vec!["glue".to_string()]),
+            Permission::Use => (
+                blueprint.glue_catalog.as_ref().map(|c| c.key.clone()),
+                false,
+                vec!["glue".to_string()],
+            ),
             Permission::List => (None, false, Vec::new()),
         };
         if let Some(key) = key {
@@ -134,7 +140,10 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
     let mut groups: BTreeMap<(bool, Vec<String>), Vec<String>> = BTreeMap::new();
     for role in &blueprint.roles {
         for key_use in key_uses(blueprint, role).into_iter().filter(|u| u.key == key.address) {
-            groups.entry((key_use.encrypt, key_use.via)).or_default().push(ctx.role_arn(role));
+            groups
+                .entry((key_use.encrypt, key_use.via))
+                .or_default()
+                .push(ctx.role_arn(role));
         }
     }
     // hipcloud writes Glue connections into the catalog this key encrypts, and
@@ -174,8 +183,14 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
     // Roles that read a secret this key encrypts use it through Secrets Manager.
     if let Some(arn) = ctx.key_arns.get(&key.address) {
         for role in &blueprint.roles {
-            if secret_reads(blueprint, role).iter().any(|s| ctx.secret_key_arn(s).as_ref() == Some(arn)) {
-                groups.entry((false, vec!["secretsmanager".to_string()])).or_default().push(ctx.role_arn(role));
+            if secret_reads(blueprint, role)
+                .iter()
+                .any(|s| ctx.secret_key_arn(s).as_ref() == Some(arn))
+            {
+                groups
+                    .entry((false, vec!["secretsmanager".to_string()]))
+                    .or_default()
+                    .push(ctx.role_arn(role));
             }
         }
     }
@@ -268,7 +283,10 @@ pub fn trust_policy(role: &RoleSpec, ctx: &Context) -> Value {
     let mut statements = Vec::new();
     if !trust.services.is_empty() {
         let services = trust.services.iter().map(|s| s.principal().to_string());
-        let sources = trust.services.iter().map(|s| format!("arn:{}:{}:{}:{}:*", ctx.partition, s.name(), ctx.region, ctx.account));
+        let sources = trust
+            .services
+            .iter()
+            .map(|s| format!("arn:{}:{}:{}:{}:*", ctx.partition, s.name(), ctx.region, ctx.account));
         statements.push(json!({
             "Sid": "TrustServicesOfThisAccount",
             "Effect": "Allow",
@@ -280,7 +298,11 @@ pub fn trust_policy(role: &RoleSpec, ctx: &Context) -> Value {
             }
         }));
     }
-    let mut people: Vec<String> = trust.accounts.iter().map(|a| format!("arn:{}:iam::{a}:root", ctx.partition)).collect();
+    let mut people: Vec<String> = trust
+        .accounts
+        .iter()
+        .map(|a| format!("arn:{}:iam::{a}:root", ctx.partition))
+        .collect();
     people.extend(trust.principals.iter().cloned());
     if !people.is_empty() {
         statements.push(json!({
@@ -330,11 +352,17 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
     let mut unique_sid = |base: String| {
         let count = sids.entry(base.clone()).or_default();
         *count += 1;
-        if *count == 1 { base } else { format!("{base}{count}") }
+        if *count == 1 {
+            base
+        } else {
+            format!("{base}{count}")
+        }
     };
 
     for grant in &role.grants {
-        let Some(bucket) = blueprint.bucket(&grant.target) else { continue };
+        let Some(bucket) = blueprint.bucket(&grant.target) else {
+            continue;
+        };
         let arn = ctx.bucket_arn(&bucket.name);
         let objects: Vec<String> = if grant.prefixes.is_empty() {
             vec![format!("{arn}/*")]
@@ -342,8 +370,16 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
             grant.prefixes.iter().map(|p| format!("{arn}/{p}*")).collect()
         };
         let (actions_list, resource, condition): (&[&str], Value, Value) = match grant.permission {
-            Permission::Read => (&["s3:GetObject", "s3:GetObjectVersion"], string_list(objects), json!({})),
-            Permission::Write => (&["s3:AbortMultipartUpload", "s3:PutObject"], string_list(objects), json!({})),
+            Permission::Read => (
+                &["s3:GetObject", "s3:GetObjectVersion"],
+                string_list(objects),
+                json!({}),
+            ),
+            Permission::Write => (
+                &["s3:AbortMultipartUpload", "s3:PutObject"],
+                string_list(objects),
+                json!({}),
+            ),
             Permission::List => {
                 let condition = if grant.prefixes.is_empty() {
                     json!({})
@@ -379,7 +415,9 @@ pub fn role_policy(blueprint: &Blueprint, role: &RoleSpec, ctx: &Context) -> Opt
     // Glue reads a connection's definition on the job's behalf with the job's
     // role; the Data Catalog ARN is required alongside the connection's.
     for grant in role.grants.iter().filter(|g| g.permission == Permission::Use) {
-        let Some(connection) = blueprint.glue_connection(&grant.target) else { continue };
+        let Some(connection) = blueprint.glue_connection(&grant.target) else {
+            continue;
+        };
         statements.push(json!({
             "Sid": unique_sid(format!("UseGlueConnection{}", pascal(&connection.address.name))),
             "Effect": "Allow",

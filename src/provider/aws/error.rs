@@ -48,7 +48,14 @@ impl AwsError {
     /// A failure hipcloud itself detects, with a code of its own (such as
     /// `AppsRunning`) rather than one from an AWS response.
     pub fn new(api: &'static str, address: impl fmt::Display, code: &str, message: impl Into<String>) -> AwsError {
-        AwsError { api, address: address.to_string(), code: code.to_string(), message: message.into(), request_id: None, kind: ErrorKind::Other }
+        AwsError {
+            api,
+            address: address.to_string(),
+            code: code.to_string(),
+            message: message.into(),
+            request_id: None,
+            kind: ErrorKind::Other,
+        }
     }
 
     /// A call that succeeded but returned something hipcloud cannot use, such as
@@ -80,8 +87,13 @@ const NOT_FOUND_CODES: &[&str] = &[
     "NoSuchTagSetError",
 ];
 
-const ACCESS_DENIED_CODES: &[&str] =
-    &["AccessDenied", "AccessDeniedException", "Forbidden", "UnauthorizedOperation", "AuthorizationError"];
+const ACCESS_DENIED_CODES: &[&str] = &[
+    "AccessDenied",
+    "AccessDeniedException",
+    "Forbidden",
+    "UnauthorizedOperation",
+    "AuthorizationError",
+];
 
 /// Converts an SDK error into an `AwsError` for `api` on `address`.
 pub fn classify<E, R>(api: &'static str, address: impl fmt::Display, error: SdkError<E, R>) -> AwsError
@@ -96,7 +108,14 @@ where
         None => ("Error".to_string(), describe_chain(&error)),
     };
     let kind = kind_of(&code, &message);
-    AwsError { api, address: address.to_string(), code, message, request_id, kind }
+    AwsError {
+        api,
+        address: address.to_string(),
+        code,
+        message,
+        request_id,
+        kind,
+    }
 }
 
 /// The error and its causes, by their Display text only: the Debug form of an
@@ -126,7 +145,10 @@ fn kind_of(code: &str, message: &str) -> ErrorKind {
     if ACCESS_DENIED_CODES.contains(&code) {
         return ErrorKind::AccessDenied;
     }
-    let invalid_policy = matches!(code, "MalformedPolicyDocumentException" | "MalformedPolicy" | "MalformedPolicyDocument");
+    let invalid_policy = matches!(
+        code,
+        "MalformedPolicyDocumentException" | "MalformedPolicy" | "MalformedPolicyDocument"
+    );
     if invalid_policy && message.to_ascii_lowercase().contains("principal") {
         return ErrorKind::InvalidPrincipal;
     }
@@ -154,9 +176,21 @@ mod tests {
 
     #[test]
     fn invalid_principal_needs_a_principal_message() {
-        assert_eq!(kind_of("MalformedPolicyDocumentException", "Policy contains a statement with one or more invalid principals."), ErrorKind::InvalidPrincipal);
-        assert_eq!(kind_of("MalformedPolicy", "Invalid principal in policy"), ErrorKind::InvalidPrincipal);
-        assert_eq!(kind_of("MalformedPolicyDocument", "Syntax errors in policy."), ErrorKind::Other);
+        assert_eq!(
+            kind_of(
+                "MalformedPolicyDocumentException",
+                "Policy contains a statement with one or more invalid principals."
+            ),
+            ErrorKind::InvalidPrincipal
+        );
+        assert_eq!(
+            kind_of("MalformedPolicy", "Invalid principal in policy"),
+            ErrorKind::InvalidPrincipal
+        );
+        assert_eq!(
+            kind_of("MalformedPolicyDocument", "Syntax errors in policy."),
+            ErrorKind::Other
+        );
         assert_eq!(kind_of("NoSuchBucketPolicy", ""), ErrorKind::NotFound);
         assert_eq!(kind_of("ThrottlingException", "Rate exceeded"), ErrorKind::Other);
     }

@@ -22,8 +22,14 @@ const SECRET_ID: &str = "SECRET_ID";
 const CUSTOM_JDBC_CERT: &str = "CUSTOM_JDBC_CERT";
 const CUSTOM_JDBC_CERT_STRING: &str = "CUSTOM_JDBC_CERT_STRING";
 const SKIP_CUSTOM_JDBC_CERT_VALIDATION: &str = "SKIP_CUSTOM_JDBC_CERT_VALIDATION";
-const MANAGED_PROPERTIES: &[&str] =
-    &[JDBC_CONNECTION_URL, JDBC_ENFORCE_SSL, SECRET_ID, CUSTOM_JDBC_CERT, CUSTOM_JDBC_CERT_STRING, SKIP_CUSTOM_JDBC_CERT_VALIDATION];
+const MANAGED_PROPERTIES: &[&str] = &[
+    JDBC_CONNECTION_URL,
+    JDBC_ENFORCE_SSL,
+    SECRET_ID,
+    CUSTOM_JDBC_CERT,
+    CUSTOM_JDBC_CERT_STRING,
+    SKIP_CUSTOM_JDBC_CERT_VALIDATION,
+];
 
 /// Fields `create` already sets, which `configure` skips after a create.
 pub const SET_BY_CREATE: &[&str] = &[
@@ -42,7 +48,12 @@ pub const SET_BY_CREATE: &[&str] = &[
     "availability_zone",
 ];
 
-pub fn desired(_blueprint: &Blueprint, connection: &GlueConnectionSpec, _ctx: &Context, tags: BTreeMap<String, String>) -> Desired {
+pub fn desired(
+    _blueprint: &Blueprint,
+    connection: &GlueConnectionSpec,
+    _ctx: &Context,
+    tags: BTreeMap<String, String>,
+) -> Desired {
     let mut groups = connection.security_group_ids.clone();
     groups.sort();
     let optional = |value: &Option<String>| value.as_ref().map_or(Value::Null, |v| json!(v));
@@ -53,16 +64,32 @@ pub fn desired(_blueprint: &Blueprint, connection: &GlueConnectionSpec, _ctx: &C
             ("name".into(), FieldValue::Json(json!(connection.name))),
             ("description".into(), FieldValue::Json(json!(connection.description))),
             ("connection_type".into(), FieldValue::Json(json!("JDBC"))),
-            ("jdbc_url".into(), FieldValue::Json(json!(connection.engine.jdbc_url(&connection.host, connection.port, &connection.database)))),
+            (
+                "jdbc_url".into(),
+                FieldValue::Json(json!(connection.engine.jdbc_url(
+                    &connection.host,
+                    connection.port,
+                    &connection.database
+                ))),
+            ),
             ("enforce_ssl".into(), FieldValue::Json(json!("true"))),
             ("secret_id".into(), FieldValue::Json(json!(connection.secret))),
-            ("custom_jdbc_cert".into(), FieldValue::Json(optional(&connection.custom_ca_certificate))),
-            ("custom_jdbc_cert_string".into(), FieldValue::Json(optional(&connection.certificate_name_match))),
+            (
+                "custom_jdbc_cert".into(),
+                FieldValue::Json(optional(&connection.custom_ca_certificate)),
+            ),
+            (
+                "custom_jdbc_cert_string".into(),
+                FieldValue::Json(optional(&connection.certificate_name_match)),
+            ),
             ("skip_certificate_validation".into(), FieldValue::Json(json!(false))),
             ("unmanaged_properties".into(), FieldValue::Json(json!([]))),
             ("subnet_id".into(), FieldValue::Json(json!(connection.subnet_id))),
             ("security_group_ids".into(), FieldValue::Json(json!(groups))),
-            ("availability_zone".into(), FieldValue::Json(json!(connection.availability_zone))),
+            (
+                "availability_zone".into(),
+                FieldValue::Json(json!(connection.availability_zone)),
+            ),
         ],
         tags,
         immutable: &["name"],
@@ -70,7 +97,12 @@ pub fn desired(_blueprint: &Blueprint, connection: &GlueConnectionSpec, _ctx: &C
 }
 
 /// Reads a connection with `HidePassword`: one call.
-pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeMap<String, String>) -> Result<Option<Observed>, AwsError> {
+pub async fn read(
+    clients: &Clients,
+    address: &Address,
+    name: &str,
+    tags: BTreeMap<String, String>,
+) -> Result<Option<Observed>, AwsError> {
     let output = clients
         .glue
         .get_connection()
@@ -80,34 +112,72 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
         .await
         .map_err(|e| classify("glue:GetConnection", address, e))
         .or_absent()?;
-    let Some(connection) = output.and_then(|o| o.connection) else { return Ok(None) };
+    let Some(connection) = output.and_then(|o| o.connection) else {
+        return Ok(None);
+    };
 
-    let properties: BTreeMap<String, String> =
-        connection.connection_properties().map(|p| p.iter().map(|(k, v)| (k.as_str().to_string(), v.clone())).collect()).unwrap_or_default();
+    let properties: BTreeMap<String, String> = connection
+        .connection_properties()
+        .map(|p| p.iter().map(|(k, v)| (k.as_str().to_string(), v.clone())).collect())
+        .unwrap_or_default();
     let property = |key: &str| properties.get(key).map_or(Value::Null, |v| json!(v));
     // Glue stores these flags as strings in any case ("TRUE", "true").
     let flag = |key: &str| properties.get(key).map(|v| v.trim().to_ascii_lowercase());
     let enforce_ssl = flag(JDBC_ENFORCE_SSL).map_or(Value::Null, Value::String);
     let skip_validation = flag(SKIP_CUSTOM_JDBC_CERT_VALIDATION).is_some_and(|v| v == "true");
-    let unmanaged: Vec<&String> = properties.keys().filter(|k| !MANAGED_PROPERTIES.contains(&k.as_str())).collect();
+    let unmanaged: Vec<&String> = properties
+        .keys()
+        .filter(|k| !MANAGED_PROPERTIES.contains(&k.as_str()))
+        .collect();
     let requirements = connection.physical_connection_requirements();
-    let mut groups: Vec<String> = requirements.map(|r| r.security_group_id_list().to_vec()).unwrap_or_default();
+    let mut groups: Vec<String> = requirements
+        .map(|r| r.security_group_id_list().to_vec())
+        .unwrap_or_default();
     groups.sort();
 
     let fields = vec![
-        ("name".into(), FieldValue::Json(json!(connection.name().unwrap_or(name)))),
-        ("description".into(), FieldValue::Json(json!(connection.description().unwrap_or_default()))),
-        ("connection_type".into(), FieldValue::Json(connection.connection_type().map_or(Value::Null, |t| json!(t.as_str())))),
+        (
+            "name".into(),
+            FieldValue::Json(json!(connection.name().unwrap_or(name))),
+        ),
+        (
+            "description".into(),
+            FieldValue::Json(json!(connection.description().unwrap_or_default())),
+        ),
+        (
+            "connection_type".into(),
+            FieldValue::Json(connection.connection_type().map_or(Value::Null, |t| json!(t.as_str()))),
+        ),
         ("jdbc_url".into(), FieldValue::Json(property(JDBC_CONNECTION_URL))),
         ("enforce_ssl".into(), FieldValue::Json(enforce_ssl)),
         ("secret_id".into(), FieldValue::Json(property(SECRET_ID))),
         ("custom_jdbc_cert".into(), FieldValue::Json(property(CUSTOM_JDBC_CERT))),
-        ("custom_jdbc_cert_string".into(), FieldValue::Json(property(CUSTOM_JDBC_CERT_STRING))),
-        ("skip_certificate_validation".into(), FieldValue::Json(json!(skip_validation))),
+        (
+            "custom_jdbc_cert_string".into(),
+            FieldValue::Json(property(CUSTOM_JDBC_CERT_STRING)),
+        ),
+        (
+            "skip_certificate_validation".into(),
+            FieldValue::Json(json!(skip_validation)),
+        ),
         ("unmanaged_properties".into(), FieldValue::Json(json!(unmanaged))),
-        ("subnet_id".into(), FieldValue::Json(requirements.and_then(|r| r.subnet_id()).map_or(Value::Null, |s| json!(s)))),
+        (
+            "subnet_id".into(),
+            FieldValue::Json(
+                requirements
+                    .and_then(|r| r.subnet_id())
+                    .map_or(Value::Null, |s| json!(s)),
+            ),
+        ),
         ("security_group_ids".into(), FieldValue::Json(json!(groups))),
-        ("availability_zone".into(), FieldValue::Json(requirements.and_then(|r| r.availability_zone()).map_or(Value::Null, |z| json!(z)))),
+        (
+            "availability_zone".into(),
+            FieldValue::Json(
+                requirements
+                    .and_then(|r| r.availability_zone())
+                    .map_or(Value::Null, |z| json!(z)),
+            ),
+        ),
     ];
     Ok(Some(Observed::new(address.clone(), name, fields, tags)))
 }
@@ -116,14 +186,24 @@ pub async fn read(clients: &Clients, address: &Address, name: &str, tags: BTreeM
 /// every property, which also removes properties added by hand.
 fn connection_input(desired: &Desired) -> Result<ConnectionInput, AwsError> {
     let address = &desired.address;
-    let text = |field: &str| desired.field(field).and_then(|v| v.value().as_str().map(str::to_string));
+    let text = |field: &str| {
+        desired
+            .field(field)
+            .and_then(|v| v.value().as_str().map(str::to_string))
+    };
     let mut input = ConnectionInput::builder()
         .name(&desired.cloud_name)
         .set_description(text("description"))
         .connection_type(ConnectionType::Jdbc)
-        .connection_properties(ConnectionPropertyKey::from(JDBC_CONNECTION_URL), text("jdbc_url").unwrap_or_default())
+        .connection_properties(
+            ConnectionPropertyKey::from(JDBC_CONNECTION_URL),
+            text("jdbc_url").unwrap_or_default(),
+        )
         .connection_properties(ConnectionPropertyKey::from(JDBC_ENFORCE_SSL), "true")
-        .connection_properties(ConnectionPropertyKey::from(SECRET_ID), text("secret_id").unwrap_or_default());
+        .connection_properties(
+            ConnectionPropertyKey::from(SECRET_ID),
+            text("secret_id").unwrap_or_default(),
+        );
     if let Some(certificate) = text("custom_jdbc_cert") {
         input = input.connection_properties(ConnectionPropertyKey::from(CUSTOM_JDBC_CERT), certificate);
     }
@@ -180,17 +260,43 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String]) 
     Ok(())
 }
 
-pub async fn set_tags(clients: &Clients, address: &Address, arn: &str, live: &BTreeMap<String, String>, tags: &BTreeMap<String, String>) -> Result<(), AwsError> {
+pub async fn set_tags(
+    clients: &Clients,
+    address: &Address,
+    arn: &str,
+    live: &BTreeMap<String, String>,
+    tags: &BTreeMap<String, String>,
+) -> Result<(), AwsError> {
     let stale: Vec<String> = live.keys().filter(|k| !tags.contains_key(*k)).cloned().collect();
     if !stale.is_empty() {
-        clients.glue.untag_resource().resource_arn(arn).set_tags_to_remove(Some(stale)).send().await.map_err(|e| classify("glue:UntagResource", address, e))?;
+        clients
+            .glue
+            .untag_resource()
+            .resource_arn(arn)
+            .set_tags_to_remove(Some(stale))
+            .send()
+            .await
+            .map_err(|e| classify("glue:UntagResource", address, e))?;
     }
     let tags: std::collections::HashMap<String, String> = tags.clone().into_iter().collect();
-    clients.glue.tag_resource().resource_arn(arn).set_tags_to_add(Some(tags)).send().await.map_err(|e| classify("glue:TagResource", address, e))?;
+    clients
+        .glue
+        .tag_resource()
+        .resource_arn(arn)
+        .set_tags_to_add(Some(tags))
+        .send()
+        .await
+        .map_err(|e| classify("glue:TagResource", address, e))?;
     Ok(())
 }
 
 pub async fn delete(clients: &Clients, address: &Address, name: &str) -> Result<(), AwsError> {
-    clients.glue.delete_connection().connection_name(name).send().await.map_err(|e| classify("glue:DeleteConnection", address, e))?;
+    clients
+        .glue
+        .delete_connection()
+        .connection_name(name)
+        .send()
+        .await
+        .map_err(|e| classify("glue:DeleteConnection", address, e))?;
     Ok(())
 }

@@ -37,7 +37,11 @@ use crate::state::{Desired, Observed, TAG_ADDRESS, TAG_BLUEPRINT, TAG_DIGEST, TA
 pub enum PlanError {
     /// The credentials belong to another account than the blueprint names.
     #[error("the credentials are for account {actual}, but the blueprint {blueprint} targets account {expected}")]
-    WrongAccount { blueprint: String, expected: String, actual: String },
+    WrongAccount {
+        blueprint: String,
+        expected: String,
+        actual: String,
+    },
     /// An AWS read failed; a failed read never counts as "absent".
     #[error(transparent)]
     Aws(#[from] AwsError),
@@ -103,8 +107,17 @@ impl AwsProvider {
 
     /// Reads the caller's identity and stops unless it is in the blueprint's account.
     pub async fn check_account(&self) -> Result<Identity, PlanError> {
-        let output = self.clients.sts.get_caller_identity().send().await.map_err(|e| error::classify("sts:GetCallerIdentity", "the caller", e))?;
-        let identity = Identity { account: output.account.unwrap_or_default(), arn: output.arn.unwrap_or_default() };
+        let output = self
+            .clients
+            .sts
+            .get_caller_identity()
+            .send()
+            .await
+            .map_err(|e| error::classify("sts:GetCallerIdentity", "the caller", e))?;
+        let identity = Identity {
+            account: output.account.unwrap_or_default(),
+            arn: output.arn.unwrap_or_default(),
+        };
         if identity.account != self.blueprint.account {
             return Err(PlanError::WrongAccount {
                 blueprint: self.blueprint.name.clone(),
@@ -122,7 +135,14 @@ impl AwsProvider {
         // An assumed-role session ARN drops the role's path, so read it from IAM.
         if let Some(rest) = arn.split(":assumed-role/").nth(1) {
             let role_name = rest.split('/').next().unwrap_or_default();
-            let role = self.clients.iam.get_role().role_name(role_name).send().await.map_err(|e| error::classify("iam:GetRole", "the caller", e))?;
+            let role = self
+                .clients
+                .iam
+                .get_role()
+                .role_name(role_name)
+                .send()
+                .await
+                .map_err(|e| error::classify("iam:GetRole", "the caller", e))?;
             return Ok(role.role.map(|r| r.arn));
         }
         if arn.contains(":federated-user/") {
@@ -154,7 +174,12 @@ impl AwsProvider {
         }
     }
 
-    fn tags(&self, address: &Address, resource_tags: &BTreeMap<String, String>, protect: bool) -> BTreeMap<String, String> {
+    fn tags(
+        &self,
+        address: &Address,
+        resource_tags: &BTreeMap<String, String>,
+        protect: bool,
+    ) -> BTreeMap<String, String> {
         let mut tags = self.blueprint.tags.clone();
         tags.extend(resource_tags.clone());
         tags.insert(TAG_BLUEPRINT.into(), self.blueprint.name.clone());
@@ -167,20 +192,36 @@ impl AwsProvider {
 
     /// The desired state of every blueprint resource under `ctx`.
     fn desired_all(&self, ctx: &Context) -> Vec<Desired> {
-        self.blueprint.addresses().iter().filter_map(|address| self.desired_for(address, ctx)).collect()
+        self.blueprint
+            .addresses()
+            .iter()
+            .filter_map(|address| self.desired_for(address, ctx))
+            .collect()
     }
 
     /// The desired state of one blueprint resource under `ctx`.
     fn desired_for(&self, address: &Address, ctx: &Context) -> Option<Desired> {
         let bp = &*self.blueprint;
         match address.kind {
-            Kind::Key => bp.key(address).map(|k| key::desired(bp, k, ctx, self.tags(address, &k.tags, k.protect))),
-            Kind::Bucket => bp.bucket(address).map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
-            Kind::Role => bp.role(address).map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
-            Kind::GlueConnection => bp.glue_connection(address).map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
+            Kind::Key => bp
+                .key(address)
+                .map(|k| key::desired(bp, k, ctx, self.tags(address, &k.tags, k.protect))),
+            Kind::Bucket => bp
+                .bucket(address)
+                .map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
+            Kind::Role => bp
+                .role(address)
+                .map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
+            Kind::GlueConnection => bp
+                .glue_connection(address)
+                .map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
             Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
-            Kind::SageMakerDomain => bp.sagemaker_domain(address).map(|d| sagemaker::desired(bp, d, ctx, self.tags(address, &d.tags, d.protect))),
-            Kind::SageMakerUserProfile => bp.sagemaker_user_profile(address).map(|p| profile::desired(bp, p, ctx, self.tags(address, &p.tags, false))),
+            Kind::SageMakerDomain => bp
+                .sagemaker_domain(address)
+                .map(|d| sagemaker::desired(bp, d, ctx, self.tags(address, &d.tags, d.protect))),
+            Kind::SageMakerUserProfile => bp
+                .sagemaker_user_profile(address)
+                .map(|p| profile::desired(bp, p, ctx, self.tags(address, &p.tags, false))),
         }
     }
 
@@ -205,7 +246,10 @@ impl AwsProvider {
         // resource, only the desired state does.
         let mut reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>> = Vec::new();
         for (address, keys) in &found.keys {
-            reads.extend(keys.iter().map(|k| key::read(&self.clients, address, &k.arn, k.tags.clone()).boxed()));
+            reads.extend(
+                keys.iter()
+                    .map(|k| key::read(&self.clients, address, &k.arn, k.tags.clone()).boxed()),
+            );
         }
         for (address, buckets) in &found.buckets {
             for (name, tagged) in buckets {
@@ -222,7 +266,11 @@ impl AwsProvider {
             reads.push(catalog::read(&self.clients, &settings.address, &bp.account).boxed());
         }
         for (address, profiles) in &found.sagemaker_user_profiles {
-            reads.extend(profiles.iter().map(|(id, tagged)| profile::read(&self.clients, address, id, tagged.tags.clone()).boxed()));
+            reads.extend(
+                profiles
+                    .iter()
+                    .map(|(id, tagged)| profile::read(&self.clients, address, id, tagged.tags.clone()).boxed()),
+            );
         }
         for (address, domains) in &found.sagemaker_domains {
             for (id, tagged) in domains {
@@ -243,8 +291,10 @@ impl AwsProvider {
             );
         }
         let referenced = secrets::referenced(bp);
-        let (read, secret_infos) = tokio::try_join!(self.run_reads(reads), secrets::describe(&self.clients, &referenced))?;
-        let (keys, others): (Vec<Observed>, Vec<Observed>) = read.into_iter().partition(|o| o.address.kind == Kind::Key);
+        let (read, secret_infos) =
+            tokio::try_join!(self.run_reads(reads), secrets::describe(&self.clients, &referenced))?;
+        let (keys, others): (Vec<Observed>, Vec<Observed>) =
+            read.into_iter().partition(|o| o.address.kind == Kind::Key);
 
         let mut observed: BTreeMap<Address, Observed> = BTreeMap::new();
         for key in keys {
@@ -281,8 +331,16 @@ impl AwsProvider {
             partition: partition(&bp.region).into(),
             blueprint: bp.name.clone(),
             admin_principal,
-            key_arns: observed.values().filter(|o| o.address.kind == Kind::Key).map(|k| (k.address.clone(), k.cloud_id.clone())).collect(),
-            domain_ids: observed.values().filter(|o| o.address.kind == Kind::SageMakerDomain).map(|d| (d.address.clone(), d.cloud_id.clone())).collect(),
+            key_arns: observed
+                .values()
+                .filter(|o| o.address.kind == Kind::Key)
+                .map(|k| (k.address.clone(), k.cloud_id.clone()))
+                .collect(),
+            domain_ids: observed
+                .values()
+                .filter(|o| o.address.kind == Kind::SageMakerDomain)
+                .map(|d| (d.address.clone(), d.cloud_id.clone()))
+                .collect(),
             created_roles: Default::default(),
             propagation: self.propagation,
             secrets: secret_infos,
@@ -290,14 +348,26 @@ impl AwsProvider {
 
         let desired = self.desired_all(&ctx);
         self.check_names_free(&desired, &observed, &ctx).await?;
-        let windows = bp.keys.iter().map(|k| (k.address.clone(), k.deletion_window_days)).collect();
+        let windows = bp
+            .keys
+            .iter()
+            .map(|k| (k.address.clone(), k.deletion_window_days))
+            .collect();
         let observed_list: Vec<Observed> = observed.values().cloned().collect();
         let mut changes = plan::changes(&desired, &observed_list, &windows);
-        let mut notes = principal_warning.iter().cloned().chain(self.notes()).chain(secrets::notes(&ctx.secrets)).collect::<Vec<_>>();
+        let mut notes = principal_warning
+            .iter()
+            .cloned()
+            .chain(self.notes())
+            .chain(secrets::notes(&ctx.secrets))
+            .collect::<Vec<_>>();
 
         // A domain being replaced needs the same teardown list as one being
         // deleted; it is read only now, once the plan knows about the replacement.
-        for change in changes.iter_mut().filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Replace) {
+        for change in changes
+            .iter_mut()
+            .filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Replace)
+        {
             let dependents = sagemaker::dependents(&self.clients, &change.address, &change.cloud_id).await?;
             for guard in &mut change.guards {
                 if let plan::Guard::DomainDeletion { dependents: listed, .. } = guard {
@@ -305,8 +375,15 @@ impl AwsProvider {
                 }
             }
         }
-        for change in changes.iter().filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Update) {
-            if change.fields.iter().any(|f| f.name == "app_network_access_type" || f.name == "subnet_ids") {
+        for change in changes
+            .iter()
+            .filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Update)
+        {
+            if change
+                .fields
+                .iter()
+                .any(|f| f.name == "app_network_access_type" || f.name == "subnet_ids")
+            {
                 notes.push(format!(
                     "{}: AWS changes a domain's network access type and subnets only while none of its apps runs; apply checks first and stops, naming the running apps.",
                     change.address
@@ -341,15 +418,26 @@ impl AwsProvider {
         })
     }
 
-    async fn run_reads(&self, reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>>) -> Result<Vec<Observed>, AwsError> {
-        let results: Vec<Option<Observed>> = futures::stream::iter(reads).buffer_unordered(self.read_concurrency.max(1)).try_collect().await?;
+    async fn run_reads(
+        &self,
+        reads: Vec<BoxFuture<'_, Result<Option<Observed>, AwsError>>>,
+    ) -> Result<Vec<Observed>, AwsError> {
+        let results: Vec<Option<Observed>> = futures::stream::iter(reads)
+            .buffer_unordered(self.read_concurrency.max(1))
+            .try_collect()
+            .await?;
         Ok(results.into_iter().flatten().collect())
     }
 
     /// Stops the plan when a resource it would create already exists without
     /// this blueprint's tags: hipcloud never takes over an untagged resource.
     /// The lookups for different resources run concurrently.
-    async fn check_names_free(&self, desired: &[Desired], observed: &BTreeMap<Address, Observed>, ctx: &Context) -> Result<(), PlanError> {
+    async fn check_names_free(
+        &self,
+        desired: &[Desired],
+        observed: &BTreeMap<Address, Observed>,
+        ctx: &Context,
+    ) -> Result<(), PlanError> {
         let new = desired.iter().filter(|d| !observed.contains_key(&d.address));
         let lookups = new.map(|d| async move {
             // Renaming a bucket's or role's address while keeping its cloud name
@@ -427,7 +515,12 @@ impl AwsProvider {
 
     fn notes(&self) -> Vec<String> {
         let mut notes = Vec::new();
-        for bucket in self.blueprint.buckets.iter().filter(|b| b.purpose == BucketPurpose::AccessLogs) {
+        for bucket in self
+            .blueprint
+            .buckets
+            .iter()
+            .filter(|b| b.purpose == BucketPurpose::AccessLogs)
+        {
             notes.push(format!(
                 "{} uses SSE-S3, not a blueprint key: S3 delivers server access logs only to SSE-S3 buckets. Its logs record requesters and object keys, which can themselves be PHI, so it keeps every other protection.",
                 bucket.address
@@ -438,14 +531,24 @@ impl AwsProvider {
     }
 
     fn context(&self) -> Result<Context, ProviderError> {
-        self.context.lock().ok().and_then(|c| c.clone()).ok_or_else(|| "apply ran before plan".into())
+        self.context
+            .lock()
+            .ok()
+            .and_then(|c| c.clone())
+            .ok_or_else(|| "apply ran before plan".into())
     }
 
     fn observed(&self, address: &Address) -> Option<Observed> {
         self.observed.lock().ok()?.get(address).cloned()
     }
 
-    async fn write_tags(&self, desired: &Desired, cloud_id: &str, live: &BTreeMap<String, String>, ctx: &Context) -> Result<(), AwsError> {
+    async fn write_tags(
+        &self,
+        desired: &Desired,
+        cloud_id: &str,
+        live: &BTreeMap<String, String>,
+        ctx: &Context,
+    ) -> Result<(), AwsError> {
         let mut tags = desired.tags.clone();
         tags.insert(TAG_DIGEST.into(), desired.digest());
         let address = &desired.address;
@@ -453,11 +556,17 @@ impl AwsProvider {
             Kind::Key => key::set_tags(&self.clients, address, cloud_id, live, &tags).await,
             Kind::Bucket => bucket::set_tags(&self.clients, address, cloud_id, &tags).await,
             Kind::Role => role::set_tags(&self.clients, address, cloud_id, live, &tags).await,
-            Kind::GlueConnection => glue::set_tags(&self.clients, address, &ctx.glue_connection_arn(cloud_id), live, &tags).await,
+            Kind::GlueConnection => {
+                glue::set_tags(&self.clients, address, &ctx.glue_connection_arn(cloud_id), live, &tags).await
+            }
             // Account settings carry no tags.
             Kind::GlueCatalog => Ok(()),
-            Kind::SageMakerDomain => sagemaker::set_tags(&self.clients, address, &ctx.sagemaker_domain_arn(cloud_id), live, &tags).await,
-            Kind::SageMakerUserProfile => sagemaker::set_tags(&self.clients, address, &profile::arn(ctx, cloud_id), live, &tags).await,
+            Kind::SageMakerDomain => {
+                sagemaker::set_tags(&self.clients, address, &ctx.sagemaker_domain_arn(cloud_id), live, &tags).await
+            }
+            Kind::SageMakerUserProfile => {
+                sagemaker::set_tags(&self.clients, address, &profile::arn(ctx, cloud_id), live, &tags).await
+            }
         }
     }
 
@@ -475,7 +584,8 @@ impl AwsProvider {
             Kind::GlueCatalog => Ok(()),
             Kind::SageMakerUserProfile => profile::delete(&self.clients, address, &observed.cloud_id).await,
             Kind::SageMakerDomain => {
-                let kept = sagemaker::delete(&self.clients, address, &observed.cloud_id, observed.home_efs.as_deref()).await?;
+                let kept =
+                    sagemaker::delete(&self.clients, address, &observed.cloud_id, observed.home_efs.as_deref()).await?;
                 if let (Some(efs), Ok(mut notices)) = (kept, self.notices.lock()) {
                     notices.push(format!(
                         "{address}: the home EFS volume {efs} was kept. It holds the users' files, possibly PHI, still encrypted under the domain's key: keep that key until the volume is deleted."
@@ -488,7 +598,8 @@ impl AwsProvider {
 }
 
 fn is_pending_deletion(key: &Observed) -> bool {
-    key.field("key_state").is_some_and(|state| state.value().as_str().is_some_and(|s| s.starts_with("Pending")))
+    key.field("key_state")
+        .is_some_and(|state| state.value().as_str().is_some_and(|s| s.starts_with("Pending")))
 }
 
 /// The ARN partition of a region.
@@ -505,14 +616,21 @@ fn partition(region: &str) -> &'static str {
 /// Takes a role's address from its ownership tag. A role under the blueprint's
 /// path without the tag is not managed and is left alone.
 fn readdress(mut observed: Observed) -> Option<Observed> {
-    let address = observed.tags.get(TAG_ADDRESS).and_then(|a| Address::parse(a)).filter(|a| a.kind == Kind::Role);
+    let address = observed
+        .tags
+        .get(TAG_ADDRESS)
+        .and_then(|a| Address::parse(a))
+        .filter(|a| a.kind == Kind::Role);
     match address {
         Some(address) => {
             observed.address = address;
             Some(observed)
         }
         None => {
-            tracing::warn!(role = observed.cloud_id, "role under the blueprint's path has no {TAG_ADDRESS} tag; left alone");
+            tracing::warn!(
+                role = observed.cloud_id,
+                "role under the blueprint's path has no {TAG_ADDRESS} tag; left alone"
+            );
             None
         }
     }
@@ -520,7 +638,10 @@ fn readdress(mut observed: Observed) -> Option<Observed> {
 
 impl Provider for AwsProvider {
     fn creates_with_references(&self, address: &Address) -> bool {
-        matches!(address.kind, Kind::SageMakerDomain | Kind::SageMakerUserProfile | Kind::GlueConnection)
+        matches!(
+            address.kind,
+            Kind::SageMakerDomain | Kind::SageMakerUserProfile | Kind::GlueConnection
+        )
     }
 
     fn dependencies(&self, address: &Address) -> Vec<(Address, Need)> {
@@ -539,7 +660,9 @@ impl Provider for AwsProvider {
                 for role in &bp.roles {
                     let uses_key = documents::key_uses(bp, role).iter().any(|u| &u.key == address);
                     let reads_secret_under_key = ctx.as_ref().is_some_and(|c| {
-                        documents::secret_reads(bp, role).iter().any(|s| key_arn.is_some() && c.secret_key_arn(s) == key_arn)
+                        documents::secret_reads(bp, role)
+                            .iter()
+                            .any(|s| key_arn.is_some() && c.secret_key_arn(s) == key_arn)
                     });
                     if uses_key || reads_secret_under_key {
                         deps.push((role.address.clone(), Need::Exists));
@@ -594,7 +717,9 @@ impl Provider for AwsProvider {
             }
         }
         let ctx = self.context()?;
-        let desired = self.desired_now(&change.address).ok_or("no desired state for the address")?;
+        let desired = self
+            .desired_now(&change.address)
+            .ok_or("no desired state for the address")?;
         match change.address.kind {
             Kind::Key => {
                 let arn = key::create(&self.clients, &desired, &ctx).await?;
@@ -635,7 +760,9 @@ impl Provider for AwsProvider {
 
     async fn configure(&self, change: &Change) -> Result<(), ProviderError> {
         let ctx = self.context()?;
-        let desired = self.desired_now(&change.address).ok_or("no desired state for the address")?;
+        let desired = self
+            .desired_now(&change.address)
+            .ok_or("no desired state for the address")?;
         let created = matches!(change.action, Action::Create | Action::Replace);
         let observed = if created { None } else { self.observed(&change.address) };
         let fields: Vec<String> = if created {
@@ -648,13 +775,26 @@ impl Provider for AwsProvider {
                 Kind::SageMakerDomain => sagemaker::SET_BY_CREATE,
                 Kind::SageMakerUserProfile => profile::SET_BY_CREATE,
             };
-            desired.fields.iter().map(|(name, _)| name.clone()).filter(|name| !set_by_create.contains(&name.as_str())).collect()
+            desired
+                .fields
+                .iter()
+                .map(|(name, _)| name.clone())
+                .filter(|name| !set_by_create.contains(&name.as_str()))
+                .collect()
         } else {
             change.fields.iter().map(|f| f.name.clone()).collect()
         };
         let cloud_id = match change.address.kind {
-            Kind::Key => ctx.key_arns.get(&change.address).cloned().ok_or("the key's ARN is unknown")?,
-            Kind::SageMakerDomain => ctx.domain_ids.get(&change.address).cloned().ok_or("the domain's id is unknown")?,
+            Kind::Key => ctx
+                .key_arns
+                .get(&change.address)
+                .cloned()
+                .ok_or("the key's ARN is unknown")?,
+            Kind::SageMakerDomain => ctx
+                .domain_ids
+                .get(&change.address)
+                .cloned()
+                .ok_or("the domain's id is unknown")?,
             _ => desired.cloud_name.clone(),
         };
         match change.address.kind {
@@ -666,13 +806,19 @@ impl Provider for AwsProvider {
             Kind::SageMakerDomain => sagemaker::configure(&self.clients, &desired, &cloud_id, &fields).await?,
             Kind::SageMakerUserProfile => profile::configure(&self.clients, &desired, &fields).await?,
         }
-        let live_tags = if created { desired.tags.clone() } else { observed.map(|o| o.tags).unwrap_or_default() };
+        let live_tags = if created {
+            desired.tags.clone()
+        } else {
+            observed.map(|o| o.tags).unwrap_or_default()
+        };
         self.write_tags(&desired, &cloud_id, &live_tags, &ctx).await?;
         Ok(())
     }
 
     async fn delete(&self, change: &Change, allow_data_loss: bool) -> Result<(), ProviderError> {
-        let observed = self.observed(&change.address).ok_or("the resource was not read by the plan")?;
+        let observed = self
+            .observed(&change.address)
+            .ok_or("the resource was not read by the plan")?;
         self.delete_observed(&observed, allow_data_loss).await?;
         Ok(())
     }

@@ -21,9 +21,22 @@ pub fn cloud_id(domain_id: &str, name: &str) -> String {
     format!("{domain_id}/{name}")
 }
 
-pub fn desired(blueprint: &Blueprint, profile: &SageMakerUserProfileSpec, ctx: &Context, tags: BTreeMap<String, String>) -> Desired {
-    let domain_id = ctx.domain_ids.get(&profile.domain).cloned().unwrap_or_else(|| known_after_apply(&profile.domain));
-    let role = profile.execution_role.as_ref().and_then(|r| blueprint.role(r)).map_or(Value::Null, |r| json!(ctx.role_arn(r)));
+pub fn desired(
+    blueprint: &Blueprint,
+    profile: &SageMakerUserProfileSpec,
+    ctx: &Context,
+    tags: BTreeMap<String, String>,
+) -> Desired {
+    let domain_id = ctx
+        .domain_ids
+        .get(&profile.domain)
+        .cloned()
+        .unwrap_or_else(|| known_after_apply(&profile.domain));
+    let role = profile
+        .execution_role
+        .as_ref()
+        .and_then(|r| blueprint.role(r))
+        .map_or(Value::Null, |r| json!(ctx.role_arn(r)));
     Desired {
         address: profile.address.clone(),
         cloud_name: cloud_id(&domain_id, &profile.name),
@@ -43,7 +56,12 @@ fn split(cloud_id: &str) -> (&str, &str) {
 }
 
 /// Reads a profile by `DOMAIN_ID/NAME`: one call.
-pub async fn read(clients: &Clients, address: &Address, cloud_id: &str, tags: BTreeMap<String, String>) -> Result<Option<Observed>, AwsError> {
+pub async fn read(
+    clients: &Clients,
+    address: &Address,
+    cloud_id: &str,
+    tags: BTreeMap<String, String>,
+) -> Result<Option<Observed>, AwsError> {
     let (domain_id, name) = split(cloud_id);
     let described = clients
         .sagemaker
@@ -63,7 +81,14 @@ pub async fn read(clients: &Clients, address: &Address, cloud_id: &str, tags: BT
     let fields = vec![
         ("name".into(), FieldValue::Json(json!(name))),
         ("domain_id".into(), FieldValue::Json(json!(domain_id))),
-        ("execution_role".into(), FieldValue::Json(settings.and_then(|s| s.execution_role()).map_or(Value::Null, |r| json!(r)))),
+        (
+            "execution_role".into(),
+            FieldValue::Json(
+                settings
+                    .and_then(|s| s.execution_role())
+                    .map_or(Value::Null, |r| json!(r)),
+            ),
+        ),
         ("notebook_sharing".into(), FieldValue::Json(sharing)),
     ];
     Ok(Some(Observed::new(address.clone(), cloud_id, fields, tags)))
@@ -73,17 +98,29 @@ fn settings(desired: &Desired, fields: Option<&[String]>) -> UserSettings {
     let wants = |name: &str| fields.is_none_or(|f| f.iter().any(|x| x == name));
     let mut settings = UserSettings::builder();
     if wants("execution_role") {
-        settings = settings.set_execution_role(desired.field("execution_role").and_then(|v| v.value().as_str().map(str::to_string)));
+        settings = settings.set_execution_role(
+            desired
+                .field("execution_role")
+                .and_then(|v| v.value().as_str().map(str::to_string)),
+        );
     }
     if wants("notebook_sharing") {
-        settings = settings.sharing_settings(SharingSettings::builder().notebook_output_option(NotebookOutputOption::Disabled).build());
+        settings = settings.sharing_settings(
+            SharingSettings::builder()
+                .notebook_output_option(NotebookOutputOption::Disabled)
+                .build(),
+        );
     }
     settings.build()
 }
 
 pub async fn create(clients: &Clients, desired: &Desired) -> Result<(), AwsError> {
     let (domain_id, name) = split(&desired.cloud_name);
-    let tags: Vec<Tag> = desired.tags.iter().map(|(k, v)| Tag::builder().key(k).value(v).build()).collect();
+    let tags: Vec<Tag> = desired
+        .tags
+        .iter()
+        .map(|(k, v)| Tag::builder().key(k).value(v).build())
+        .collect();
     clients
         .sagemaker
         .create_user_profile()
@@ -116,7 +153,10 @@ pub async fn configure(clients: &Clients, desired: &Desired, fields: &[String]) 
 }
 
 pub fn arn(ctx: &Context, cloud_id: &str) -> String {
-    format!("arn:{}:sagemaker:{}:{}:user-profile/{cloud_id}", ctx.partition, ctx.region, ctx.account)
+    format!(
+        "arn:{}:sagemaker:{}:{}:user-profile/{cloud_id}",
+        ctx.partition, ctx.region, ctx.account
+    )
 }
 
 /// Deletes the profile. AWS refuses while the person's apps or spaces exist;

@@ -21,13 +21,22 @@ impl Default for Propagation {
     /// Eight attempts with delays of 1, 2, 4, 8, 10, 10 and 10 seconds: about 45
     /// seconds in all, longer than IAM usually takes to propagate a new role.
     fn default() -> Self {
-        Propagation { attempts: 8, first_delay: Duration::from_secs(1), max_delay: Duration::from_secs(10) }
+        Propagation {
+            attempts: 8,
+            first_delay: Duration::from_secs(1),
+            max_delay: Duration::from_secs(10),
+        }
     }
 }
 
 /// Runs `call`, retrying while it fails with an invalid-principal error and
 /// `policy` names a role this run created. Any other failure returns at once.
-pub async fn retry_invalid_principal<T, F, Fut>(address: &Address, policy: &str, ctx: &Context, mut call: F) -> Result<T, AwsError>
+pub async fn retry_invalid_principal<T, F, Fut>(
+    address: &Address,
+    policy: &str,
+    ctx: &Context,
+    mut call: F,
+) -> Result<T, AwsError>
 where
     F: FnMut() -> Fut,
     Fut: Future<Output = Result<T, AwsError>>,
@@ -37,7 +46,11 @@ where
     let mut attempt = 1;
     loop {
         match call().await {
-            Err(error) if error.kind == ErrorKind::InvalidPrincipal && names_new_role && attempt < ctx.propagation.attempts => {
+            Err(error)
+                if error.kind == ErrorKind::InvalidPrincipal
+                    && names_new_role
+                    && attempt < ctx.propagation.attempts =>
+            {
                 tracing::warn!(%address, attempt, api = error.api, "a role created in this run is not visible yet; retrying");
                 let jitter = fastrand::u64(0..=delay.as_millis() as u64 / 4);
                 tokio::time::sleep(delay + Duration::from_millis(jitter)).await;

@@ -36,7 +36,9 @@ impl SecretInfo {
 
     /// True when the AWS managed key `aws/secretsmanager` encrypts the secret.
     pub fn uses_aws_managed_key(&self) -> bool {
-        self.kms_key.as_deref().is_none_or(|k| k.ends_with("alias/aws/secretsmanager"))
+        self.kms_key
+            .as_deref()
+            .is_none_or(|k| k.ends_with("alias/aws/secretsmanager"))
     }
 }
 
@@ -66,7 +68,11 @@ pub async fn describe(clients: &Clients, arns: &BTreeSet<String>) -> Result<BTre
                 kms_key: secret.kms_key_id().map(str::to_string),
                 rotation_enabled: secret.rotation_enabled().unwrap_or(false),
             },
-            None => SecretInfo { found: false, kms_key: None, rotation_enabled: false },
+            None => SecretInfo {
+                found: false,
+                kms_key: None,
+                rotation_enabled: false,
+            },
         };
         Ok::<_, AwsError>((arn.clone(), info))
     });
@@ -88,7 +94,9 @@ pub fn notes(secrets: &BTreeMap<String, SecretInfo>) -> Vec<String> {
             ));
         }
         if !info.rotation_enabled {
-            notes.push(format!("Secret {arn} has rotation turned off; turn on rotation so leaked database credentials expire."));
+            notes.push(format!(
+                "Secret {arn} has rotation turned off; turn on rotation so leaked database credentials expire."
+            ));
         }
     }
     notes
@@ -99,16 +107,31 @@ mod tests {
     use super::*;
 
     fn info(key: Option<&str>) -> SecretInfo {
-        SecretInfo { found: true, kms_key: key.map(str::to_string), rotation_enabled: true }
+        SecretInfo {
+            found: true,
+            kms_key: key.map(str::to_string),
+            rotation_enabled: true,
+        }
     }
 
     #[test]
     fn customer_key_arn_from_each_form() {
         let arn = "arn:aws:kms:us-east-1:123456789012:key/1234abcd-12ab-34cd-56ef-1234567890ab";
-        assert_eq!(info(Some(arn)).customer_key_arn("aws", "us-east-1", "123456789012").as_deref(), Some(arn));
+        assert_eq!(
+            info(Some(arn))
+                .customer_key_arn("aws", "us-east-1", "123456789012")
+                .as_deref(),
+            Some(arn)
+        );
         let id = info(Some("1234abcd-12ab-34cd-56ef-1234567890ab"));
-        assert_eq!(id.customer_key_arn("aws", "us-east-1", "123456789012").as_deref(), Some(arn));
-        assert_eq!(info(Some("alias/clinical")).customer_key_arn("aws", "us-east-1", "123456789012"), None);
+        assert_eq!(
+            id.customer_key_arn("aws", "us-east-1", "123456789012").as_deref(),
+            Some(arn)
+        );
+        assert_eq!(
+            info(Some("alias/clinical")).customer_key_arn("aws", "us-east-1", "123456789012"),
+            None
+        );
         assert_eq!(info(None).customer_key_arn("aws", "us-east-1", "123456789012"), None);
     }
 
