@@ -6,6 +6,8 @@ mod fields;
 mod glue;
 mod load;
 pub mod node;
+mod references;
+mod role;
 pub mod rules;
 mod sagemaker;
 pub mod spec;
