@@ -4,7 +4,7 @@
 
 use std::ops::Range;
 
-use super::fields::{Fields, Spanned};
+use super::fields::Fields;
 use super::load::{Reader, Refs};
 use super::rules;
 use super::spec::{glue_catalog_address, DatabaseEngine, GlueCatalogSpec, GlueConnectionSpec};
@@ -64,10 +64,7 @@ impl Reader<'_> {
         span: &Range<usize>,
     ) -> Option<(GlueConnectionSpec, Refs)> {
         let context = address.to_string();
-        let name = f
-            .string("name", self.d)
-            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
-        self.check(&Some(name.clone()), &context, "name", rules::glue_connection_name);
+        let name = self.cloud_name(f, blueprint, address, span, rules::glue_connection_name);
 
         if let Some((key, _)) = f.entry("skip_certificate_validation") {
             self.d.error(

@@ -407,10 +407,7 @@ impl Reader<'_> {
         f: &Fields,
         span: &Range<usize>,
     ) -> Option<(BucketSpec, Refs)> {
-        let name = f
-            .string("name", self.d)
-            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
-        self.check(&Some(name.clone()), &address.to_string(), "name", rules::bucket_name);
+        let name = self.cloud_name(f, blueprint, address, span, rules::bucket_name);
         let purpose = match f.string("purpose", self.d) {
             None => BucketPurpose::Data,
             Some(p) if p.value == "data" => BucketPurpose::Data,
@@ -511,6 +508,32 @@ impl Reader<'_> {
             tags.insert(key, value.value);
         }
         tags
+    }
+
+    /// Reads `name`, or derives `BLUEPRINT-NAME` (underscores as hyphens) when
+    /// it is absent, and checks it with `rule`. A derived name that fails says so,
+    /// because the user never wrote it.
+    pub(super) fn cloud_name(
+        &mut self,
+        f: &Fields,
+        blueprint: &str,
+        address: &Address,
+        span: &Range<usize>,
+        rule: impl Fn(&str) -> Result<(), rules::Invalid>,
+    ) -> Spanned<String> {
+        if let Some(name) = f.string("name", self.d) {
+            self.check(&Some(name.clone()), &address.to_string(), "name", rule);
+            return name;
+        }
+        let derived = format!("{blueprint}-{}", address.name.replace('_', "-"));
+        if let Err((problem, _)) = rule(&derived) {
+            self.d.error(
+                span,
+                format!("{address}: the name derived from the blueprint and the address is invalid: {problem}"),
+                "set `name` explicitly",
+            );
+        }
+        Spanned::new(derived, span.clone())
     }
 
     /// Reads `description`, checked against the cloud's limit for the kind.

@@ -3,7 +3,7 @@
 
 use std::ops::Range;
 
-use super::fields::{Fields, Spanned};
+use super::fields::Fields;
 use super::load::{Reader, Refs};
 use super::node::{Table, Value};
 use super::rules;
@@ -32,10 +32,7 @@ impl Reader<'_> {
         span: &Range<usize>,
     ) -> Option<(RoleSpec, Refs)> {
         let context = address.to_string();
-        let name = f
-            .string("name", self.d)
-            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
-        self.check(&Some(name.clone()), &context, "name", rules::role_name);
+        let name = self.cloud_name(f, blueprint, address, span, rules::role_name);
         let trust = match f.table("assumed_by", self.d) {
             Some((table, trust_span)) => self.trust(&context, table, &trust_span),
             None => {

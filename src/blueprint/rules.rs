@@ -98,19 +98,21 @@ pub fn glue_connection_name(name: &str) -> Result<(), Invalid> {
 
 /// A blueprint name goes into role paths, key aliases, tags and bucket names.
 pub fn blueprint_name(name: &str) -> Result<(), Invalid> {
-    let valid = (3..=32).contains(&name.len())
-        && name.starts_with(|c: char| c.is_ascii_lowercase())
-        && !name.ends_with('-')
-        && name
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
-    if valid {
-        Ok(())
+    let hint = "use 3 to 32 lower-case letters, digits and hyphens, starting with a letter";
+    let problem = if !(3..=32).contains(&name.len()) {
+        Some(format!("it has {} characters", name.len()))
+    } else if !name.starts_with(|c: char| c.is_ascii_lowercase()) {
+        Some("it must start with a lower-case letter".to_string())
+    } else if name.ends_with('-') {
+        Some("it must not end with a hyphen".to_string())
     } else {
-        invalid(
-            format!("invalid blueprint name {name:?}"),
-            "use 3 to 32 lower-case letters, digits and hyphens, starting with a letter",
-        )
+        name.chars()
+            .find(|c| !(c.is_ascii_lowercase() || c.is_ascii_digit() || *c == '-'))
+            .map(|c| format!("character {c:?} is not allowed"))
+    };
+    match problem {
+        Some(problem) => invalid(format!("invalid blueprint name {name:?}: {problem}"), hint),
+        None => Ok(()),
     }
 }
 

@@ -61,10 +61,7 @@ impl Reader<'_> {
         span: &Range<usize>,
     ) -> Option<(SageMakerDomainSpec, Refs)> {
         let context = address.to_string();
-        let name = f
-            .string("name", self.d)
-            .unwrap_or_else(|| Spanned::new(format!("{blueprint}-{}", address.name.replace('_', "-")), span.clone()));
-        self.check(&Some(name.clone()), &context, "name", rules::sagemaker_domain_name);
+        let name = self.cloud_name(f, blueprint, address, span, rules::sagemaker_domain_name);
 
         let vpc = f.string("vpc_id", self.d);
         self.check(&vpc, &context, "vpc_id", rules::vpc_id);
