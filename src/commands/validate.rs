@@ -69,19 +69,27 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
     else {
         return EXIT_ERROR;
     };
+    let counts = [
+        (base.keys.len(), "key"),
+        (base.buckets.len(), "bucket"),
+        (base.roles.len(), "role"),
+        (base.glue_connections.len(), "Glue connection"),
+        (base.sagemaker_domains.len(), "SageMaker domain"),
+        (base.sagemaker_user_profiles.len(), "SageMaker user profile"),
+    ];
+    let mut summary: Vec<String> = counts
+        .iter()
+        .filter(|(count, _)| *count > 0)
+        .map(|(count, noun)| format!("{count} {noun}{}", if *count == 1 { "" } else { "s" }))
+        .collect();
+    if base.glue_catalog.is_some() {
+        summary.push("Glue catalog encryption".to_string());
+    }
     println!(
-        "{} is valid ({}): {} key(s), {} bucket(s), {} role(s), {} Glue connection(s){}.",
+        "{} is valid ({}): {}.",
         path.display(),
         checked.join(", "),
-        base.keys.len(),
-        base.buckets.len(),
-        base.roles.len(),
-        base.glue_connections.len(),
-        if base.glue_catalog.is_some() {
-            ", Glue catalog encryption"
-        } else {
-            ""
-        }
+        summary.join(", ")
     );
     EXIT_OK
 }
