@@ -24,7 +24,13 @@ pub(super) struct References<'a> {
 
 impl References<'_> {
     pub(super) fn check(&self, blueprint: &Blueprint, d: &mut Diagnostics) {
-        let declared: BTreeSet<Address> = blueprint.addresses().into_iter().collect();
+        // Every table the file has counts as declared, even one with errors of its
+        // own, so a broken table does not also make its references dangle.
+        let declared: BTreeSet<Address> = blueprint
+            .addresses()
+            .into_iter()
+            .chain(blueprint.spans.keys().cloned())
+            .collect();
         let keys = self.keys.iter().map(|(k, r)| (&k.address, r));
         let buckets = self.buckets.iter().map(|(b, r)| (&b.address, r));
         let catalog = self.catalog.iter().map(|(c, r)| (&c.address, r));
@@ -105,6 +111,21 @@ impl References<'_> {
                 );
             }
         }
+        for role in blueprint.roles.iter().filter(|r| r.trust.is_for_people()) {
+            // Database credentials belong to the service roles of jobs, not to
+            // sessions people open, which would carry them to any laptop.
+            if !role.secrets.is_empty() || role.grants.iter().any(|g| g.permission == Permission::Use) {
+                let span = blueprint.spans.get(&role.address).cloned().unwrap_or(0..0);
+                d.error(
+                    &span,
+                    format!(
+                        "{}: people assume this role, but it may read secrets or use a Glue connection's credentials",
+                        role.address
+                    ),
+                    "give secret reads and `use` grants to a role that a service (Glue, SageMaker) assumes",
+                );
+            }
+        }
         for role in &blueprint.roles {
             if role.trust.is_for_people()
                 && blueprint.network.is_empty()
@@ -117,6 +138,34 @@ impl References<'_> {
     }
 
     fn duplicate_names(&self, blueprint: &Blueprint, d: &mut Diagnostics) {
+        let mut seen: BTreeMap<String, &Address> = BTreeMap::new();
+        for (domain, _) in self.domains {
+            if let Some(first) = seen.insert(domain.name.clone(), &domain.address) {
+                let span = blueprint.spans.get(&domain.address).cloned().unwrap_or(0..0);
+                d.error(
+                    &span,
+                    format!(
+                        "{}: domain name {:?} is already used by {first}",
+                        domain.address, domain.name
+                    ),
+                    "give each domain its own `name`",
+                );
+            }
+        }
+        let mut seen: BTreeMap<(Address, String), &Address> = BTreeMap::new();
+        for (profile, _) in self.profiles {
+            if let Some(first) = seen.insert((profile.domain.clone(), profile.name.clone()), &profile.address) {
+                let span = blueprint.spans.get(&profile.address).cloned().unwrap_or(0..0);
+                d.error(
+                    &span,
+                    format!(
+                        "{}: user profile name {:?} is already used by {first} in {}",
+                        profile.address, profile.name, profile.domain
+                    ),
+                    "give each person's profile its own `name`",
+                );
+            }
+        }
         let mut seen: BTreeMap<String, &Address> = BTreeMap::new();
         for (bucket, _) in self.buckets {
             if let Some(first) = seen.insert(bucket.name.clone(), &bucket.address) {

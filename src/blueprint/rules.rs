@@ -346,25 +346,36 @@ pub fn availability_zone(zone: &str, region: &str) -> Result<(), Invalid> {
     }
 }
 
-/// A Secrets Manager secret ARN (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME`).
+/// A complete Secrets Manager secret ARN
+/// (`arn:aws:secretsmanager:REGION:ACCOUNT:secret:NAME-XXXXXX`). The six
+/// characters Secrets Manager appends are required, because IAM matches a
+/// policy resource against the complete ARN only. The value is never quoted
+/// in the problem, since a mistyped secret field may hold the secret itself.
 pub fn secret_arn(arn: &str) -> Result<(), Invalid> {
     let parts: Vec<&str> = arn.splitn(7, ':').collect();
-    let valid = parts.len() == 7
+    let well_formed = parts.len() == 7
         && parts[0] == "arn"
         && parts[2] == "secretsmanager"
         && region(parts[3]).is_ok()
         && account_id(parts[4]).is_ok()
         && parts[5] == "secret"
-        && !parts[6].is_empty()
         && !arn.contains('*');
-    if valid {
-        Ok(())
-    } else {
-        invalid(
-            format!("invalid Secrets Manager secret ARN {arn:?}"),
-            "write the secret's full ARN, such as \"arn:aws:secretsmanager:us-east-1:123456789012:secret:clinical-db-AbCdEf\"",
-        )
+    let hint = "write the secret's complete ARN as the Secrets Manager console shows it, such as \"arn:aws:secretsmanager:us-east-1:123456789012:secret:clinical-db-AbCdEf\"";
+    if !well_formed {
+        return invalid(
+            "invalid Secrets Manager secret ARN (the value is not shown, in case it is a secret)",
+            hint,
+        );
     }
+    let name = parts[6];
+    let suffix = name.rsplit_once('-').map(|(_, s)| s).unwrap_or("");
+    if suffix.len() != 6 || !suffix.chars().all(|c| c.is_ascii_alphanumeric()) || name.len() < 8 {
+        return invalid(
+            "incomplete Secrets Manager secret ARN: the six characters after the last hyphen are missing, so IAM would never match it",
+            hint,
+        );
+    }
+    Ok(())
 }
 
 /// A database host name or IP address, without a scheme, port or path.
@@ -570,6 +581,9 @@ mod tests {
     fn glue_values_are_checked() {
         assert!(secret_arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:db-AbCdEf").is_ok());
         assert!(secret_arn("db-credentials").is_err());
+        assert!(secret_arn("arn:aws:secretsmanager:us-east-1:123456789012:secret:lab/db").is_err());
+        let (problem, _) = secret_arn("hunter2-is-my-password").unwrap_err();
+        assert!(!problem.contains("hunter2"), "{problem}");
         assert!(availability_zone("us-east-1a", "us-east-1").is_ok());
         assert!(availability_zone("eu-west-1a", "us-east-1").is_err());
         assert!(host("ehr-db.hospital.internal").is_ok());

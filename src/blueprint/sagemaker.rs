@@ -45,7 +45,9 @@ impl Reader<'_> {
         let spec = SageMakerUserProfileSpec {
             address: address.clone(),
             name: name.value,
-            domain: Address::parse(&domain.value)?,
+            // An unparsable reference was reported by the reference checks; the
+            // profile stays, so the blueprint cannot pass without it.
+            domain: Address::parse(&domain.value).unwrap_or_else(|| Address::new(Kind::SageMakerDomain, "")),
             execution_role: role.and_then(|r| Address::parse(&r.value)),
             tags: self.tags(f),
         };
@@ -131,9 +133,11 @@ impl Reader<'_> {
             vpc_id: vpc_id.unwrap_or_default(),
             subnet_ids: subnets,
             security_group_ids: groups,
-            key: Address::parse(&key?.value)?,
+            // Unparsable references were reported by the reference checks; the
+            // domain stays, so the blueprint cannot pass without it.
+            key: Address::parse(&key?.value).unwrap_or_else(|| Address::new(Kind::Key, "")),
             auth_mode,
-            execution_role: Address::parse(&role?.value)?,
+            execution_role: Address::parse(&role?.value).unwrap_or_else(|| Address::new(Kind::Role, "")),
             protect: f.bool("protect", self.d).is_some_and(|p| p.value),
             tags: self.tags(f),
         };

@@ -59,7 +59,7 @@ pub async fn read_plan(global: &GlobalArgs, provider: &AwsProvider) -> Option<Sn
                 }
                 // No service error code: the request never got an answer from AWS.
                 PlanError::Aws(e) if e.code == "Error" => Some(
-                    "hipcloud could not reach AWS or load credentials. Check the credentials (AWS_PROFILE, `aws sts get-caller-identity`), the network, and for an emulator AWS_ENDPOINT_URL. Nothing was changed",
+                    "hipcloud got no usable answer from AWS: check the credentials (AWS_PROFILE, `aws sts get-caller-identity`) and the network; with AWS_ENDPOINT_URL, check that the endpoint runs and supports this API. Nothing was changed",
                 ),
                 PlanError::Aws(_) => Some("nothing was changed; run the plan again, or use -v for details"),
                 PlanError::Conflict(_) => None,

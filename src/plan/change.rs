@@ -54,10 +54,13 @@ pub enum Guard {
 impl Guard {
     /// True when `--allow-destroy` can lift the guard; otherwise apply refuses.
     pub fn can_be_allowed(&self) -> bool {
-        matches!(
-            self,
-            Guard::BucketHoldsData | Guard::KeyDeletion { .. } | Guard::DomainDeletion { .. }
-        )
+        match self {
+            Guard::BucketHoldsData | Guard::KeyDeletion { .. } => true,
+            // hipcloud never deletes people's apps, spaces or profiles it does
+            // not manage, so the flag helps only once they are gone.
+            Guard::DomainDeletion { dependents, .. } => dependents.is_empty(),
+            Guard::Protected | Guard::KeyInUse { .. } => false,
+        }
     }
 
     pub fn describe(&self, address: &Address) -> String {
@@ -77,13 +80,16 @@ impl Guard {
             ),
             Guard::DomainDeletion { dependents, home_efs } => {
                 let efs = home_efs.as_deref().unwrap_or("the home EFS volume");
-                let first = if dependents.is_empty() {
-                    String::new()
+                let next = if dependents.is_empty() {
+                    format!("Pass --allow-destroy {address} to allow it")
                 } else {
-                    format!(" First delete, in this order: {}.", dependents.join(", "))
+                    format!(
+                        "First delete, in this order: {}; then plan again and pass --allow-destroy {address}",
+                        dependents.join(", ")
+                    )
                 };
                 format!(
-                    "{address} will be deleted, orphaning its users' home folders; {efs} is kept and still holds their files, possibly PHI, under the domain's key.{first} Pass --allow-destroy {address} to allow it"
+                    "{address} will be deleted, orphaning its users' home folders; {efs} is kept and still holds their files, possibly PHI, under the domain's key. {next}"
                 )
             }
         }

@@ -396,3 +396,68 @@ subnet_ids = ["private-a"]
         assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
     }
 }
+
+#[test]
+fn loose_references_and_secret_values_are_rejected() {
+    let text = r#"
+[blueprint]
+name = "lab"
+account = "123456789012"
+region = "us-east-1"
+
+[network]
+vpc_id = "vpc-0a1b2c3d4e5f67890"
+private_subnet_ids = ["subnet-0a1b2c3d4e5f67890"]
+security_group_ids = ["sg-0a1b2c3d4e5f67890"]
+public_cidrs = ["203.0.113.0/24"]
+
+[key.phi]
+
+[role.notebooks]
+assumed_by = { services = ["sagemaker"] }
+grants = [{ read = "arn:aws:secretsmanager:us-east-1:123456789012:secret:lab/db" }]
+
+[role.analyst]
+assumed_by = { accounts = ["123456789012"] }
+grants = [{ use = "glue_connection.cdw" }]
+
+[glue_connection.cdw]
+engine = "postgresql"
+host = "cdw.hospital.internal"
+port = 5432
+database = "clinical"
+secret = "Sup3rS3cretPassw0rd!"
+subnet_id = "subnet-0a1b2c3d4e5f67890"
+security_group_ids = ["sg-0a1b2c3d4e5f67890"]
+availability_zone = "us-east-1a"
+
+[sagemaker_domain.studio]
+key = "phi"
+execution_role = "role.notebooks"
+
+[sagemaker_user_profile.alice]
+domain = "sagemaker_domain.studio"
+
+[sagemaker_user_profile.alice_again]
+name = "alice"
+domain = "sagemaker_domain.studio"
+"#;
+    let (_dir, path) = write_blueprint(text);
+    let output = hipcloud(&["validate", &path], &[]);
+    assert_eq!(output.status.code(), Some(1));
+    let stderr = String::from_utf8(output.stderr).unwrap();
+    let expected = [
+        "sagemaker_domain.studio: field `key`: \"phi\" is not an address",
+        "incomplete Secrets Manager secret ARN",
+        "glue_connection.cdw: field `secret`: invalid Secrets Manager secret ARN",
+        "role.analyst: people assume this role, but it may read secrets or use a Glue connection's credentials",
+        "user profile name \"alice\" is already used by sagemaker_user_profile.alice",
+    ];
+    for fragment in expected {
+        assert!(stderr.contains(fragment), "missing {fragment:?} in:\n{stderr}");
+    }
+    assert!(
+        !stderr.contains("Sup3rS3cretPassw0rd"),
+        "a value in a secret field is never printed:\n{stderr}"
+    );
+}

@@ -170,7 +170,8 @@ pub fn key_policy(blueprint: &Blueprint, key: &KeySpec, ctx: &Context) -> Value 
             "Sid": "SageMakerDomainUseByApplyPrincipal",
             "Effect": "Allow",
             "Principal": {"AWS": ctx.admin_principal},
-            "Action": actions(&["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey"]),
+            // EFS also asks for a data key without plaintext when it creates the volume.
+            "Action": actions(&["kms:CreateGrant", "kms:Decrypt", "kms:GenerateDataKey", "kms:GenerateDataKeyWithoutPlaintext"]),
             "Resource": "*",
             "Condition": {
                 "StringEquals": {

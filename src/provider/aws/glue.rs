@@ -148,7 +148,14 @@ pub async fn read(
             "connection_type".into(),
             FieldValue::Json(connection.connection_type().map_or(Value::Null, |t| json!(t.as_str()))),
         ),
-        ("jdbc_url".into(), FieldValue::Json(property(JDBC_CONNECTION_URL))),
+        (
+            "jdbc_url".into(),
+            FieldValue::Json(
+                properties
+                    .get(JDBC_CONNECTION_URL)
+                    .map_or(Value::Null, |url| json!(redact_url(url))),
+            ),
+        ),
         ("enforce_ssl".into(), FieldValue::Json(enforce_ssl)),
         ("secret_id".into(), FieldValue::Json(property(SECRET_ID))),
         ("custom_jdbc_cert".into(), FieldValue::Json(property(CUSTOM_JDBC_CERT))),
@@ -180,6 +187,30 @@ pub async fn read(
         ),
     ];
     Ok(Some(Observed::new(address.clone(), name, fields, tags)))
+}
+
+/// Masks credential parameters that someone put into a JDBC URL by hand
+/// (`;password=...`, `?pwd=...`), so the URL can be shown and compared.
+fn redact_url(url: &str) -> String {
+    let mut out = String::with_capacity(url.len());
+    let mut rest = url;
+    while let Some(at) = rest.find(|c| c == ';' || c == '&' || c == '?') {
+        let (segment, tail) = rest.split_at(at + 1);
+        out.push_str(&redact_parameter(&segment[..segment.len() - 1]));
+        out.push_str(&segment[segment.len() - 1..]);
+        rest = tail;
+    }
+    out.push_str(&redact_parameter(rest));
+    out
+}
+
+fn redact_parameter(parameter: &str) -> String {
+    match parameter.split_once('=') {
+        Some((key, _)) if ["password", "pwd", "passwd"].contains(&key.trim().to_ascii_lowercase().as_str()) => {
+            format!("{key}=****")
+        }
+        _ => parameter.to_string(),
+    }
 }
 
 /// The whole connection input from the desired state: Glue's update replaces
@@ -299,4 +330,27 @@ pub async fn delete(clients: &Clients, address: &Address, name: &str) -> Result<
         .await
         .map_err(|e| classify("glue:DeleteConnection", address, e))?;
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::redact_url;
+
+    #[test]
+    fn url_credentials_are_masked() {
+        let url = "jdbc:sqlserver://db:1433;databaseName=cdw;user=svc;password=UrlPwLeak_42";
+        assert_eq!(
+            redact_url(url),
+            "jdbc:sqlserver://db:1433;databaseName=cdw;user=svc;password=****"
+        );
+        let url = "jdbc:postgresql://db:5432/cdw?user=svc&PWD=secret&ssl=true";
+        assert_eq!(
+            redact_url(url),
+            "jdbc:postgresql://db:5432/cdw?user=svc&PWD=****&ssl=true"
+        );
+        assert_eq!(
+            redact_url("jdbc:postgresql://db:5432/cdw"),
+            "jdbc:postgresql://db:5432/cdw"
+        );
+    }
 }

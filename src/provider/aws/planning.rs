@@ -221,6 +221,26 @@ impl AwsProvider {
                 }
             }
         }
+        // Profiles this plan deletes itself (before the domain) are not in the
+        // way; the rest of the teardown list is up to people.
+        let deleted_profiles: Vec<String> = changes
+            .iter()
+            .filter(|c| c.address.kind == Kind::SageMakerUserProfile && c.action == plan::Action::Delete)
+            .map(|c| c.cloud_id.clone())
+            .collect();
+        for change in changes.iter_mut().filter(|c| c.address.kind == Kind::SageMakerDomain) {
+            let domain_id = change.cloud_id.clone();
+            for guard in &mut change.guards {
+                if let plan::Guard::DomainDeletion { dependents, .. } = guard {
+                    dependents.retain(|d| {
+                        let profile = d
+                            .strip_prefix("user profile ")
+                            .map(|name| profile::cloud_id(&domain_id, name));
+                        profile.is_none_or(|p| !deleted_profiles.contains(&p))
+                    });
+                }
+            }
+        }
         for change in changes
             .iter()
             .filter(|c| c.address.kind == Kind::SageMakerDomain && c.action == plan::Action::Update)

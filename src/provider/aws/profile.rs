@@ -32,9 +32,13 @@ pub fn desired(
         .get(&profile.domain)
         .cloned()
         .unwrap_or_else(|| known_after_apply(&profile.domain));
-    let role = profile
+    // Without a role of its own, the profile names the domain's role: AWS cannot
+    // remove a profile's role once set, so leaving it unset could never undo one.
+    let role_address = profile
         .execution_role
         .as_ref()
+        .or_else(|| blueprint.sagemaker_domain(&profile.domain).map(|d| &d.execution_role));
+    let role = role_address
         .and_then(|r| blueprint.role(r))
         .map_or(Value::Null, |r| json!(ctx.role_arn(r)));
     Desired {

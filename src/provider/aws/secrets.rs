@@ -88,6 +88,15 @@ pub fn notes(secrets: &BTreeMap<String, SecretInfo>) -> Vec<String> {
             notes.push(format!("Secret {arn} was not found. Create it before anything uses it: Glue and the roles that read it will fail."));
             continue;
         }
+        let alias = info
+            .kms_key
+            .as_deref()
+            .filter(|k| k.starts_with("alias/") || k.contains(":alias/"));
+        if let Some(alias) = alias.filter(|_| !info.uses_aws_managed_key()) {
+            notes.push(format!(
+                "Secret {arn} names its key by the alias {alias}, which a policy cannot name, so roles that read it get no kms:Decrypt; set the secret's key by ARN."
+            ));
+        }
         if info.uses_aws_managed_key() {
             notes.push(format!(
                 "Secret {arn} is encrypted with the AWS managed key aws/secretsmanager, not a customer managed key; re-encrypt it with a blueprint key so its key policy controls who can decrypt it."
