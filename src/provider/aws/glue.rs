@@ -194,7 +194,7 @@ pub async fn read(
 fn redact_url(url: &str) -> String {
     let mut out = String::with_capacity(url.len());
     let mut rest = url;
-    while let Some(at) = rest.find(|c| c == ';' || c == '&' || c == '?') {
+    while let Some(at) = rest.find([';', '&', '?']) {
         let (segment, tail) = rest.split_at(at + 1);
         out.push_str(&redact_parameter(&segment[..segment.len() - 1]));
         out.push_str(&segment[segment.len() - 1..]);
