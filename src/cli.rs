@@ -116,6 +116,9 @@ pub struct PlanArgs {
 pub enum Format {
     Text,
     Json,
+    /// For a pull-request comment: summary, table, guards, then collapsible
+    /// sections, kept under GitHub's 65,536-character limit.
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -4,6 +4,7 @@ use std::time::Instant;
 
 use crate::cli::{Format, GlobalArgs, PlanArgs};
 use crate::output;
+use crate::plan::markdown::Markdown;
 use crate::plan::render::{Json, Render, Text};
 use crate::provider::aws::{AwsProvider, PlanError, Snapshot};
 
@@ -24,6 +25,7 @@ pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
         }
         .render(&snapshot.plan),
         Format::Json => Json.render(&snapshot.plan),
+        Format::Markdown => Markdown::default().render(&snapshot.plan),
     };
     print!("{rendered}");
     if args.detailed_exitcode && snapshot.plan.has_changes() {

@@ -5,6 +5,7 @@
 pub mod action;
 pub mod change;
 pub mod diff;
+pub mod markdown;
 pub mod render;
 
 use std::collections::BTreeMap;

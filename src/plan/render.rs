@@ -181,7 +181,7 @@ impl Render for Text {
     }
 }
 
-fn show(value: &FieldValue) -> String {
+pub(super) fn show(value: &FieldValue) -> String {
     match value {
         FieldValue::Policy(_) => serde_json::to_string_pretty(&value.canonical()).unwrap_or_default(),
         FieldValue::Json(Value::Object(map)) if map.len() > 2 => {

@@ -67,6 +67,10 @@ async fn plan_apply_replan_exit_codes() {
         String::from_utf8_lossy(&replan.stderr).contains("API calls"),
         "-v reports the call count"
     );
+
+    let markdown = hipcloud(&["plan", &path, "--format", "markdown"], &env);
+    assert_eq!(markdown.status.code(), Some(0));
+    assert!(String::from_utf8_lossy(&markdown.stdout).contains("**No changes. The account matches the blueprint.**"));
 }
 
 #[test]
