@@ -61,8 +61,37 @@ pub enum Command {
     Validate(BlueprintArg),
     /// Read the live account and show what apply would change. Makes no changes.
     Plan(PlanArgs),
-    /// Plan, show the plan, ask for confirmation, then make the changes.
+    /// Plan, show the plan, ask for confirmation, then make the changes; or
+    /// apply a plan saved by `plan --out`, exactly as it was reviewed.
     Apply(ApplyArgs),
+    /// Render a plan saved by `plan --out`. Reads no account.
+    Show(ShowArgs),
+    /// Report changes made in the account outside hipcloud, for one or more
+    /// blueprints at once. Read-only. Exit 0 when clean, 2 when any account
+    /// drifted, 1 when any check failed.
+    Drift(DriftArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct DriftArgs {
+    /// The blueprint files to check; they are read concurrently.
+    #[arg(required = true, value_name = "BLUEPRINT")]
+    pub blueprints: Vec<PathBuf>,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
+}
+
+#[derive(Debug, Args)]
+pub struct ShowArgs {
+    /// The plan file written by `hipcloud plan --out`.
+    #[arg(value_name = "PLAN")]
+    pub plan: PathBuf,
+
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Format::Text)]
+    pub format: Format,
 }
 
 #[derive(Debug, Args)]
@@ -76,11 +105,21 @@ impl BlueprintArg {
     /// The blueprint path: the argument, else a non-empty `HIPCLOUD_BLUEPRINT`,
     /// else `blueprint.toml`.
     pub fn path(&self) -> PathBuf {
-        self.blueprint
-            .clone()
-            .or_else(|| non_empty_env("HIPCLOUD_BLUEPRINT").map(PathBuf::from))
-            .unwrap_or_else(|| PathBuf::from("blueprint.toml"))
+        or_default_blueprint(self.blueprint.as_ref())
     }
+}
+
+impl ApplyArgs {
+    /// The blueprint or plan file, with the same defaults as a blueprint argument.
+    pub fn target(&self) -> PathBuf {
+        or_default_blueprint(self.target.as_ref())
+    }
+}
+
+fn or_default_blueprint(path: Option<&PathBuf>) -> PathBuf {
+    path.cloned()
+        .or_else(|| non_empty_env("HIPCLOUD_BLUEPRINT").map(PathBuf::from))
+        .unwrap_or_else(|| PathBuf::from("blueprint.toml"))
 }
 
 impl GlobalArgs {
@@ -110,6 +149,12 @@ pub struct PlanArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,
+
+    /// Also save the plan to FILE (JSON, such as plans/NAME.json), for
+    /// `hipcloud show` and for `hipcloud apply FILE`, which applies exactly
+    /// this plan or refuses when the account or the blueprint changed since.
+    #[arg(long, value_name = "FILE")]
+    pub out: Option<PathBuf>,
 }
 
 #[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
@@ -123,10 +168,15 @@ pub enum Format {
 
 #[derive(Debug, Args)]
 pub struct ApplyArgs {
-    #[command(flatten)]
-    pub blueprint: BlueprintArg,
+    /// A blueprint file, or a plan file saved by `plan --out` (a .json file).
+    /// A saved plan is applied without a question, exactly as reviewed: apply
+    /// re-reads the account and refuses the plan as stale when anything it
+    /// covers changed [default: $HIPCLOUD_BLUEPRINT, else blueprint.toml].
+    #[arg(value_name = "BLUEPRINT|PLAN")]
+    pub target: Option<PathBuf>,
 
-    /// Apply without asking for confirmation. Required when stdin is not a terminal.
+    /// Apply without asking for confirmation. Required when stdin is not a
+    /// terminal, unless a saved plan is applied.
     #[arg(long)]
     pub auto_approve: bool,
 

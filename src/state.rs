@@ -17,6 +17,11 @@ use crate::policy_doc;
 pub const TAG_BLUEPRINT: &str = "hipcloud:blueprint";
 pub const TAG_ADDRESS: &str = "hipcloud:address";
 pub const TAG_DIGEST: &str = "hipcloud:digest";
+/// When hipcloud last wrote the resource, in RFC 3339 UTC. Written with the
+/// digest and, like it, never compared with the blueprint.
+pub const TAG_APPLIED_AT: &str = "hipcloud:applied-at";
+/// The tags hipcloud writes for its own bookkeeping, which the blueprint never declares.
+pub const BOOKKEEPING_TAGS: [&str; 2] = [TAG_DIGEST, TAG_APPLIED_AT];
 /// Present with value `true` on protected resources, so protection survives the
 /// resource's removal from the blueprint.
 pub const TAG_PROTECT: &str = "hipcloud:protect";
@@ -71,14 +76,7 @@ pub struct Desired {
 impl Desired {
     /// A short hash of the fields and tags, stored in the digest tag on apply.
     pub fn digest(&self) -> String {
-        let fields: Vec<(&String, Value)> = self
-            .fields
-            .iter()
-            .map(|(name, value)| (name, value.canonical()))
-            .collect();
-        let text = serde_json::to_string(&(fields, &self.tags)).unwrap_or_default();
-        let hash = Sha256::digest(text.as_bytes());
-        hex::encode(&hash[..12])
+        short_hash(&(canonical(&self.fields), &self.tags))
     }
 
     pub fn field(&self, name: &str) -> Option<&FieldValue> {
@@ -102,6 +100,9 @@ pub struct Observed {
     pub dependents: Option<Vec<String>>,
     /// For SageMaker domains: the home EFS volume, which deletion keeps.
     pub home_efs: Option<String>,
+    /// Fields hipcloud never writes, such as an inline policy added by hand:
+    /// additions to a managed resource made outside hipcloud.
+    pub unmanaged: Vec<String>,
 }
 
 impl Observed {
@@ -119,6 +120,7 @@ impl Observed {
             holds_data: None,
             dependents: None,
             home_efs: None,
+            unmanaged: Vec::new(),
         }
     }
 
@@ -126,9 +128,39 @@ impl Observed {
         self.fields.iter().find(|(n, _)| n == name).map(|(_, v)| v)
     }
 
+    /// Hashes everything read: fields, tags and the facts guards
+    /// use. A saved plan records it per change; a different digest at apply
+    /// time means the account changed since the plan was made.
+    pub fn digest(&self) -> String {
+        short_hash(&(
+            &self.cloud_id,
+            canonical(&self.fields),
+            &self.tags,
+            self.holds_data,
+            &self.dependents,
+            &self.home_efs,
+        ))
+    }
+
+    /// When hipcloud last applied this resource, if it recorded it.
+    pub fn applied_at(&self) -> Option<&str> {
+        self.tags.get(TAG_APPLIED_AT).map(String::as_str)
+    }
+
     pub fn is_protected(&self) -> bool {
         self.tags.get(TAG_PROTECT).is_some_and(|v| v == "true")
     }
+}
+
+/// Returns the fields with policy documents in canonical form, for hashing.
+fn canonical(fields: &[(String, FieldValue)]) -> Vec<(&String, Value)> {
+    fields.iter().map(|(name, value)| (name, value.canonical())).collect()
+}
+
+/// Hashes a value's JSON with SHA-256, keeping the first 12 bytes in hex.
+fn short_hash(value: &impl Serialize) -> String {
+    let text = serde_json::to_string(value).unwrap_or_default();
+    hex::encode(&Sha256::digest(text.as_bytes())[..12])
 }
 
 /// The placeholder for a value that only exists once `address` is created.

@@ -324,6 +324,13 @@ pub struct Grant {
 }
 
 impl Blueprint {
+    /// The SHA-256 of the blueprint file as read, in hex. A saved plan records
+    /// it, so applying the plan after the file changed is refused.
+    pub fn source_digest(&self) -> String {
+        use sha2::{Digest, Sha256};
+        hex::encode(Sha256::digest(self.source.text.as_bytes()))
+    }
+
     pub fn key(&self, address: &Address) -> Option<&KeySpec> {
         self.keys.iter().find(|k| &k.address == address)
     }

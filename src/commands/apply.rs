@@ -1,14 +1,17 @@
 //! `hipcloud apply`: plan, show, confirm, and carry out the changes.
 
 use std::io::{BufRead, IsTerminal, Write};
+use std::path::{Path, PathBuf};
 
 use crate::address::Address;
 use crate::apply::{self, Event};
 use crate::cli::{ApplyArgs, GlobalArgs};
 use crate::output;
 use crate::plan::render::{Render, Text};
+use crate::plan::saved::{is_plan_file, SavedPlan};
 
-use super::{connect, load, plan::read_plan, print_error, EXIT_ERROR, EXIT_OK};
+use super::plan::{live_state, read_plan};
+use super::{connect, load_env, print_error, EXIT_ERROR, EXIT_OK};
 
 pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
     let mut allowed = Vec::new();
@@ -25,13 +28,54 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
             }
         }
     }
-    let Some(blueprint) = load(global, &args.blueprint.path()) else {
+    let target = args.target();
+    let saved = if is_plan_file(&target) {
+        match read_saved(global, &target) {
+            Some(saved) => Some(saved),
+            None => return EXIT_ERROR,
+        }
+    } else {
+        None
+    };
+    let (path, env) = match &saved {
+        Some(saved) => (PathBuf::from(&saved.blueprint.path), saved.environment.clone()),
+        None => (target.clone(), global.environment()),
+    };
+    let Some(blueprint) = load_env(global, &path, env.as_deref()) else {
+        if saved.is_some() {
+            eprintln!(
+                "The plan {} was made from the blueprint {}.",
+                target.display(),
+                path.display()
+            );
+        }
         return EXIT_ERROR;
     };
+    let blueprint_digest = blueprint.source_digest();
     let provider = connect(blueprint).await;
     let Some(snapshot) = read_plan(global, &provider).await else {
         return EXIT_ERROR;
     };
+    if let Some(saved) = &saved {
+        let addresses: Vec<Address> = saved.live_state.keys().cloned().collect();
+        let reasons = saved.staleness(&blueprint_digest, &snapshot.plan, &live_state(&snapshot, &addresses));
+        if !reasons.is_empty() {
+            print_error(
+                global,
+                &format!("plan is stale: {} no longer describes the account", target.display()),
+                None,
+            );
+            for reason in &reasons {
+                eprintln!("  - {reason}");
+            }
+            eprintln!(
+                "hint: make a new plan with `hipcloud plan {} --out {}`, review it, and apply that. Nothing was changed.",
+                path.display(),
+                target.display()
+            );
+            return EXIT_ERROR;
+        }
+    }
     let plan = &snapshot.plan;
 
     print!(
@@ -66,7 +110,8 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
         eprintln!("Apply rejected; nothing was changed.");
         return EXIT_ERROR;
     }
-    if !args.auto_approve && !confirm(global) {
+    // A saved plan was reviewed before it was applied, and it still holds.
+    if saved.is_none() && !args.auto_approve && !confirm(global) {
         return EXIT_ERROR;
     }
 
@@ -116,6 +161,33 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
         Some("fix the cause above, then run `hipcloud plan` to see what remains and `hipcloud apply` to finish"),
     );
     EXIT_ERROR
+}
+
+/// Reads a saved plan; the environment it was made for must be the selected one.
+fn read_saved(global: &GlobalArgs, path: &Path) -> Option<SavedPlan> {
+    let saved = match SavedPlan::read(path) {
+        Ok(saved) => saved,
+        Err(error) => {
+            print_error(
+                global,
+                &error.to_string(),
+                Some("make the plan again with `hipcloud plan BLUEPRINT --out FILE` and apply that file"),
+            );
+            return None;
+        }
+    };
+    if let Some(env) = global.environment() {
+        if saved.environment.as_deref() != Some(env.as_str()) {
+            let made_for = saved.environment.as_deref().unwrap_or("no environment");
+            print_error(
+                global,
+                &format!("{} was made for {made_for}, not for environment {env}", path.display()),
+                Some("drop --env (and HIPCLOUD_ENV) to apply the plan as made, or make a plan for this environment"),
+            );
+            return None;
+        }
+    }
+    Some(saved)
 }
 
 /// Asks for `yes` on a terminal. Without a terminal, apply needs --auto-approve.

@@ -2,7 +2,9 @@
 //! the exit code. No cloud logic lives here.
 
 mod apply;
+mod drift;
 mod plan;
+mod show;
 mod validate;
 
 use std::process::ExitCode;
@@ -24,7 +26,9 @@ pub async fn run(cli: Cli) -> ExitCode {
     let code = match &cli.command {
         Command::Validate(args) => validate::run(&cli.global, args),
         Command::Plan(args) => plan::run(&cli.global, args).await,
+        Command::Drift(args) => drift::run(&cli.global, args).await,
         Command::Apply(args) => apply::run(&cli.global, args).await,
+        Command::Show(args) => show::run(&cli.global, args),
     };
     ExitCode::from(code)
 }

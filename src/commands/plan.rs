@@ -1,38 +1,79 @@
 //! `hipcloud plan`: read the live account and show the changes. Never writes.
 
+use std::collections::BTreeMap;
 use std::time::Instant;
 
+use crate::address::Address;
 use crate::cli::{Format, GlobalArgs, PlanArgs};
 use crate::output;
 use crate::plan::markdown::Markdown;
 use crate::plan::render::{Json, Render, Text};
+use crate::plan::saved::SavedPlan;
+use crate::plan::Plan;
 use crate::provider::aws::{AwsProvider, PlanError, Snapshot};
 
 use super::{connect, load, print_error, EXIT_CHANGES, EXIT_ERROR, EXIT_OK};
 
 pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
-    let Some(blueprint) = load(global, &args.blueprint.path()) else {
+    let path = args.blueprint.path();
+    let Some(blueprint) = load(global, &path) else {
         return EXIT_ERROR;
     };
+    let blueprint_digest = blueprint.source_digest();
     let provider = connect(blueprint).await;
     let Some(snapshot) = read_plan(global, &provider).await else {
         return EXIT_ERROR;
     };
 
-    let rendered = match args.format {
-        Format::Text => Text {
-            color: output::stdout_color(global.color),
+    let mut markdown = Markdown::default();
+    if let Some(out) = &args.out {
+        let addresses: Vec<Address> = snapshot.plan.changes.iter().map(|c| c.address.clone()).collect();
+        let saved = SavedPlan::new(
+            snapshot.plan.clone(),
+            &path.to_string_lossy(),
+            blueprint_digest,
+            live_state(&snapshot, &addresses),
+        );
+        if let Err(error) = saved.write(out) {
+            print_error(
+                global,
+                &format!("cannot write the plan to {}: {error}", out.display()),
+                Some("pass a path in an existing, writable directory, such as plans/NAME.json"),
+            );
+            return EXIT_ERROR;
         }
-        .render(&snapshot.plan),
-        Format::Json => Json.render(&snapshot.plan),
-        Format::Markdown => Markdown::default().render(&snapshot.plan),
-    };
-    print!("{rendered}");
+        eprintln!(
+            "Saved the plan to {0}. To apply exactly this plan: hipcloud apply {0}",
+            out.display()
+        );
+        markdown.full_plan_hint = SavedPlan::full_plan_hint(out);
+    }
+    print!("{}", render(global, args.format, &markdown, &snapshot.plan));
     if args.detailed_exitcode && snapshot.plan.has_changes() {
         EXIT_CHANGES
     } else {
         EXIT_OK
     }
+}
+
+/// Renders a plan in the chosen format. Shared with `show`.
+pub fn render(global: &GlobalArgs, format: Format, markdown: &Markdown, plan: &Plan) -> String {
+    match format {
+        Format::Text => Text {
+            color: output::stdout_color(global.color),
+        }
+        .render(plan),
+        Format::Json => Json.render(plan),
+        Format::Markdown => markdown.render(plan),
+    }
+}
+
+/// The digest of the live state at each address, `None` where nothing exists.
+pub fn live_state(snapshot: &Snapshot, addresses: &[Address]) -> BTreeMap<Address, Option<String>> {
+    addresses
+        .iter()
+        .map(|a| (a.clone(), snapshot.observed.get(a).map(|o| o.digest())))
+        .collect()
 }
 
 /// Computes the plan, printing a failure with its fix. Shared with `apply`.

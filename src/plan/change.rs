@@ -1,13 +1,14 @@
 //! One planned change: the address, what happens to it, why, and the field-level
 //! before and after values.
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
+use serde_json::Value;
 
 use super::action::{Action, Reason};
 use crate::address::Address;
 use crate::state::FieldValue;
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Change {
     pub address: Address,
     pub action: Action,
@@ -19,7 +20,8 @@ pub struct Change {
     pub guards: Vec<Guard>,
 }
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
+#[serde(into = "FieldChangeJson", from = "FieldChangeJson")]
 pub struct FieldChange {
     pub name: String,
     /// `None`: the field does not exist yet (create) or is unset.
@@ -28,8 +30,52 @@ pub struct FieldChange {
     pub after: Option<FieldValue>,
 }
 
+/// A field change as JSON. Values keep the shape they were built or read in.
+/// `policy_document` marks IAM-style documents, which compare semantically,
+/// so a saved plan reads back exactly as it was written.
+#[derive(Serialize, Deserialize)]
+struct FieldChangeJson {
+    name: String,
+    before: Option<Value>,
+    after: Option<Value>,
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    policy_document: bool,
+}
+
+impl From<FieldChange> for FieldChangeJson {
+    fn from(field: FieldChange) -> Self {
+        let policy_document = [&field.before, &field.after]
+            .into_iter()
+            .flatten()
+            .any(|v| matches!(v, FieldValue::Policy(_)));
+        FieldChangeJson {
+            name: field.name,
+            before: field.before.map(|v| v.value().clone()),
+            after: field.after.map(|v| v.value().clone()),
+            policy_document,
+        }
+    }
+}
+
+impl From<FieldChangeJson> for FieldChange {
+    fn from(json: FieldChangeJson) -> Self {
+        let wrap = |v: Value| {
+            if json.policy_document {
+                FieldValue::Policy(v)
+            } else {
+                FieldValue::Json(v)
+            }
+        };
+        FieldChange {
+            name: json.name,
+            before: json.before.map(wrap),
+            after: json.after.map(wrap),
+        }
+    }
+}
+
 /// Why a destructive change cannot simply go ahead.
-#[derive(Clone, Debug, PartialEq, Eq, Serialize)]
+#[derive(Clone, Debug, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(tag = "kind", rename_all = "snake_case")]
 pub enum Guard {
     /// The bucket contains object versions or delete markers (PHI, possibly); they

@@ -2,7 +2,7 @@
 
 use super::action::{Action, Reason};
 use super::change::{Change, FieldChange};
-use crate::state::{Desired, FieldValue, Observed, TAG_DIGEST};
+use crate::state::{Desired, FieldValue, Observed, BOOKKEEPING_TAGS, TAG_DIGEST};
 
 /// Returns the change that makes `observed` match `desired`, or `None` when
 /// they already match. The planner adds deletion guards, because they depend on
@@ -67,7 +67,7 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
         }
     }
     let mut live_tags = observed.tags.clone();
-    live_tags.remove(TAG_DIGEST);
+    live_tags.retain(|name, _| !BOOKKEEPING_TAGS.contains(&name.as_str()));
     if live_tags != desired.tags {
         fields.push(FieldChange {
             name: "tags".into(),

@@ -5,12 +5,14 @@
 pub mod action;
 pub mod change;
 pub mod diff;
+pub mod drift;
 pub mod markdown;
 pub mod render;
+pub mod saved;
 
 use std::collections::BTreeMap;
 
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 pub use action::{Action, Reason};
 pub use change::{Change, FieldChange, Guard};
@@ -18,7 +20,7 @@ pub use change::{Change, FieldChange, Guard};
 use crate::address::{Address, Kind};
 use crate::state::{Desired, Observed};
 
-#[derive(Clone, Debug, Serialize)]
+#[derive(Clone, Debug, Serialize, Deserialize)]
 pub struct Plan {
     pub blueprint: String,
     pub env: Option<String>,
@@ -32,7 +34,7 @@ pub struct Plan {
 }
 
 /// Counts of changes by action, for the summary line.
-#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize)]
+#[derive(Clone, Copy, Debug, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Summary {
     pub create: usize,
     pub update: usize,

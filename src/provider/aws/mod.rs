@@ -31,7 +31,7 @@ use super::{Need, Provider, ProviderError};
 use crate::address::{Address, Kind};
 use crate::blueprint::{Blueprint, BucketPurpose, PrincipalRef};
 use crate::plan::{self, Action, Change, Plan};
-use crate::state::{Desired, Observed, TAG_ADDRESS, TAG_BLUEPRINT, TAG_DIGEST, TAG_PROTECT};
+use crate::state::{Desired, Observed, TAG_ADDRESS, TAG_APPLIED_AT, TAG_BLUEPRINT, TAG_DIGEST, TAG_PROTECT};
 
 /// Why a plan could not be made. Nothing in the account was changed.
 #[derive(Debug, thiserror::Error)]

@@ -163,8 +163,20 @@ pub async fn read(clients: &Clients, address: &Address, name: &str) -> Result<Op
         ),
         ("attached_policies".into(), FieldValue::Json(json!(attached))),
     ];
+    // hipcloud writes one inline policy and attaches none: anything else was
+    // added outside hipcloud.
+    let mut unmanaged: Vec<String> = inline
+        .iter()
+        .map(|(name, _)| name.clone())
+        .filter(|name| name != &format!("{INLINE_PREFIX}{MANAGED_POLICY}"))
+        .collect();
+    if !attached.is_empty() {
+        unmanaged.push("attached_policies".into());
+    }
     fields.extend(inline);
-    Ok(Some(Observed::new(address.clone(), role.role_name(), fields, tags)))
+    let mut observed = Observed::new(address.clone(), role.role_name(), fields, tags);
+    observed.unmanaged = unmanaged;
+    Ok(Some(observed))
 }
 
 fn parse_document(api: &'static str, address: &Address, text: &str) -> Result<Value, AwsError> {

@@ -15,6 +15,12 @@ impl AwsProvider {
     ) -> Result<(), AwsError> {
         let mut tags = desired.tags.clone();
         tags.insert(TAG_DIGEST.into(), desired.digest());
+        // Whole seconds: enough to tell applies apart, and shorter in reports.
+        let now = aws_smithy_types::DateTime::from(std::time::SystemTime::now()).secs();
+        if let Ok(stamp) = aws_smithy_types::DateTime::from_secs(now).fmt(aws_smithy_types::date_time::Format::DateTime)
+        {
+            tags.insert(TAG_APPLIED_AT.into(), stamp);
+        }
         let address = &desired.address;
         match address.kind {
             Kind::Key => key::set_tags(&self.clients, address, cloud_id, live, &tags).await,

@@ -1,0 +1,46 @@
+//! `hipcloud drift`: read-only drift detection for one or more blueprints,
+//! read concurrently, each with its own result. Exit 0 when every account is
+//! clean, 2 when any drifted, 1 when any check failed.
+
+use futures::future::join_all;
+
+use crate::blueprint::{self, LoadError};
+use crate::cli::{DriftArgs, Format, GlobalArgs};
+use crate::plan::drift::{self, Report};
+
+use super::connect;
+
+pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
+    let env = global.environment();
+    let checks = args.blueprints.iter().map(|path| {
+        let path = path.to_string_lossy().into_owned();
+        let env = env.clone();
+        async move {
+            let blueprint = match blueprint::load_file(&path, env.as_deref()) {
+                Ok(blueprint) => blueprint,
+                Err(LoadError::Invalid { diagnostics, .. }) => {
+                    let message = format!(
+                        "the blueprint is invalid ({} problems); run `hipcloud validate {path}` to see them",
+                        diagnostics.len()
+                    );
+                    return Report::failed(&path, env, message);
+                }
+                Err(error) => return Report::failed(&path, env, error.to_string()),
+            };
+            let provider = connect(blueprint).await;
+            match provider.plan().await {
+                Ok(snapshot) => Report::from_plan(&path, &snapshot.plan, &snapshot.desired, &snapshot.observed),
+                Err(error) => Report::failed(&path, env, error.to_string()),
+            }
+        }
+    });
+    let reports = join_all(checks).await;
+
+    let rendered = match args.format {
+        Format::Text => drift::text(&reports),
+        Format::Json => drift::json(&reports),
+        Format::Markdown => drift::markdown(&reports),
+    };
+    print!("{rendered}");
+    drift::exit_code(&reports)
+}

@@ -1,0 +1,369 @@
+//! Drift reports: the changes someone made in the account outside hipcloud,
+//! with the expected and live value of each field. A resource drifted when its
+//! live state differs from the blueprint while its digest tag still matches
+//! the blueprint: hipcloud applied exactly this desired state, so the account
+//! moved. Pending blueprint changes are listed apart and are not drift.
+
+use std::collections::BTreeMap;
+use std::fmt::Write as _;
+
+use serde::Serialize;
+use serde_json::Value;
+use similar::{ChangeTag, TextDiff};
+
+use super::{Action, Plan};
+use crate::address::Address;
+use crate::state::{Desired, Observed, TAG_DIGEST};
+
+/// The JSON format's version; bump it on any incompatible change.
+pub const DRIFT_FORMAT_VERSION: &str = "1.0";
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum FindingKind {
+    /// A field hipcloud manages has another value than the one applied.
+    Changed,
+    /// Something hipcloud never writes was added, such as an inline policy.
+    UnmanagedAddition,
+}
+
+#[derive(Clone, Debug, Serialize)]
+pub struct Finding {
+    pub address: String,
+    pub field: String,
+    pub kind: FindingKind,
+    /// The value the blueprint wants; `null` when the field should not exist.
+    pub expected: Value,
+    /// The value the account has; `null` when the field is missing.
+    pub live: Value,
+    /// When hipcloud last applied the resource (RFC 3339), where it recorded it.
+    pub last_applied: Option<String>,
+}
+
+/// A blueprint change that has not been applied yet. It is not drift.
+#[derive(Clone, Debug, Serialize)]
+pub struct Pending {
+    pub address: String,
+    pub action: Action,
+    pub reason: String,
+}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Status {
+    Clean,
+    Drift,
+    Error,
+}
+
+/// The drift of one blueprint's account.
+#[derive(Clone, Debug, Serialize)]
+pub struct Report {
+    pub blueprint_file: String,
+    pub blueprint: Option<String>,
+    pub environment: Option<String>,
+    pub account: Option<String>,
+    pub region: Option<String>,
+    pub status: Status,
+    pub error: Option<String>,
+    pub findings: Vec<Finding>,
+    pub pending: Vec<Pending>,
+}
+
+impl Report {
+    /// Sorts a plan's changes into drift and pending blueprint changes.
+    pub fn from_plan(
+        blueprint_file: &str,
+        plan: &Plan,
+        desired: &BTreeMap<Address, Desired>,
+        observed: &BTreeMap<Address, Observed>,
+    ) -> Report {
+        let mut findings = Vec::new();
+        let mut pending = Vec::new();
+        for change in &plan.changes {
+            let want = desired.get(&change.address);
+            let have = observed.get(&change.address);
+            let drifted = match (want, have) {
+                (Some(want), Some(have)) => have.tags.get(TAG_DIGEST) == Some(&want.digest()),
+                _ => false,
+            };
+            let unmanaged = have.map(|h| h.unmanaged.as_slice()).unwrap_or_default();
+            let last_applied = have.and_then(|h| h.applied_at()).map(str::to_string);
+            for field in &change.fields {
+                let is_addition = unmanaged.contains(&field.name);
+                if !drifted && !is_addition {
+                    continue;
+                }
+                findings.push(Finding {
+                    address: change.address.to_string(),
+                    field: field.name.clone(),
+                    kind: if is_addition {
+                        FindingKind::UnmanagedAddition
+                    } else {
+                        FindingKind::Changed
+                    },
+                    expected: field.after.as_ref().map_or(Value::Null, |v| v.canonical()),
+                    live: field.before.as_ref().map_or(Value::Null, |v| v.canonical()),
+                    last_applied: last_applied.clone(),
+                });
+            }
+            let blueprint_fields = change.fields.iter().any(|f| !unmanaged.contains(&f.name));
+            if !drifted && (blueprint_fields || change.fields.is_empty()) {
+                pending.push(Pending {
+                    address: change.address.to_string(),
+                    action: change.action,
+                    reason: change.reason.describe(),
+                });
+            }
+        }
+        Report {
+            blueprint_file: blueprint_file.to_string(),
+            blueprint: Some(plan.blueprint.clone()),
+            environment: plan.env.clone(),
+            account: Some(plan.account.clone()),
+            region: Some(plan.region.clone()),
+            status: if findings.is_empty() {
+                Status::Clean
+            } else {
+                Status::Drift
+            },
+            error: None,
+            findings,
+            pending,
+        }
+    }
+
+    pub fn failed(blueprint_file: &str, environment: Option<String>, error: String) -> Report {
+        Report {
+            blueprint_file: blueprint_file.to_string(),
+            blueprint: None,
+            environment,
+            account: None,
+            region: None,
+            status: Status::Error,
+            error: Some(error),
+            findings: Vec::new(),
+            pending: Vec::new(),
+        }
+    }
+}
+
+/// Returns the exit code for a set of reports: 1 when any check failed, 2
+/// when any account drifted, else 0.
+pub fn exit_code(reports: &[Report]) -> u8 {
+    if reports.iter().any(|r| r.status == Status::Error) {
+        1
+    } else if reports.iter().any(|r| r.status == Status::Drift) {
+        2
+    } else {
+        0
+    }
+}
+
+fn compact(value: &Value) -> String {
+    match value {
+        Value::Null => "(none)".to_string(),
+        other => other.to_string(),
+    }
+}
+
+fn title(report: &Report) -> String {
+    let env = report
+        .environment
+        .as_deref()
+        .map(|e| format!(", environment {e}"))
+        .unwrap_or_default();
+    match (&report.blueprint, &report.account, &report.region) {
+        (Some(name), Some(account), Some(region)) => {
+            format!("{name} ({}{env}, account {account}, {region})", report.blueprint_file)
+        }
+        _ => format!("{}{env}", report.blueprint_file),
+    }
+}
+
+/// True when a value is a document or list better shown as a line diff.
+fn is_structured(value: &Value) -> bool {
+    matches!(value, Value::Object(_) | Value::Array(_))
+}
+
+/// Renders a line diff of two values as pretty JSON, `-` for expected and `+` for
+/// live, with two lines of context, each line indented by `indent`.
+fn value_diff(expected: &Value, live: &Value, indent: &str) -> String {
+    let pretty = |v: &Value| match v {
+        Value::Null => String::new(),
+        other => serde_json::to_string_pretty(other).unwrap_or_default() + "\n",
+    };
+    let (expected, live) = (pretty(expected), pretty(live));
+    let diff = TextDiff::from_lines(&expected, &live);
+    let mut out = String::new();
+    for (index, group) in diff.grouped_ops(2).iter().enumerate() {
+        if index > 0 {
+            let _ = writeln!(out, "{indent}  ...");
+        }
+        for op in group {
+            for line in diff.iter_changes(op) {
+                let sign = match line.tag() {
+                    ChangeTag::Delete => "-",
+                    ChangeTag::Insert => "+",
+                    ChangeTag::Equal => " ",
+                };
+                let _ = writeln!(out, "{indent}{sign} {}", line.value().trim_end_matches('\n'));
+            }
+        }
+    }
+    out
+}
+
+fn describe(finding: &Finding) -> String {
+    let when = finding
+        .last_applied
+        .as_deref()
+        .map(|t| format!(" (last applied {t})"))
+        .unwrap_or_default();
+    let (expected, live) = (&finding.expected, &finding.live);
+    match finding.kind {
+        FindingKind::Changed if is_structured(expected) || is_structured(live) => format!(
+            "{} {}: differs{when}; - expected, + live:\n{}",
+            finding.address,
+            finding.field,
+            value_diff(expected, live, "      ").trim_end()
+        ),
+        FindingKind::Changed => format!(
+            "{} {}: expected {}, live {}{when}",
+            finding.address,
+            finding.field,
+            compact(expected),
+            compact(live)
+        ),
+        FindingKind::UnmanagedAddition => format!(
+            "{} {}: added outside hipcloud{when}:\n{}",
+            finding.address,
+            finding.field,
+            value_diff(&Value::Null, live, "      ").trim_end()
+        ),
+    }
+}
+
+/// Renders the reports for people, one block per blueprint.
+pub fn text(reports: &[Report]) -> String {
+    let mut out = String::new();
+    for report in reports {
+        match report.status {
+            Status::Clean => {
+                let _ = writeln!(out, "{}: no drift.", title(report));
+            }
+            Status::Error => {
+                let _ = writeln!(
+                    out,
+                    "{}: drift check failed: {}",
+                    title(report),
+                    report.error.as_deref().unwrap_or_default()
+                );
+            }
+            Status::Drift => {
+                let _ = writeln!(out, "{}: {} drifted field(s):", title(report), report.findings.len());
+                for finding in &report.findings {
+                    let _ = writeln!(out, "  {}", describe(finding));
+                }
+            }
+        }
+        if !report.pending.is_empty() {
+            let _ = writeln!(
+                out,
+                "  Pending blueprint changes, not drift (run hipcloud plan to see them):"
+            );
+            for pending in &report.pending {
+                let _ = writeln!(
+                    out,
+                    "    {} will be {} ({})",
+                    pending.address,
+                    pending.action.verb(),
+                    pending.reason
+                );
+            }
+        }
+    }
+    out
+}
+
+/// Renders the reports for tools as versioned JSON, one entry per blueprint.
+pub fn json(reports: &[Report]) -> String {
+    let value = serde_json::json!({
+        "format_version": DRIFT_FORMAT_VERSION,
+        "hipcloud_version": env!("CARGO_PKG_VERSION"),
+        "reports": reports,
+    });
+    serde_json::to_string_pretty(&value).unwrap_or_default() + "\n"
+}
+
+/// Renders the reports for an issue or chat message, a table of findings per blueprint.
+pub fn markdown(reports: &[Report]) -> String {
+    let mut out = String::from("### hipcloud drift\n\n");
+    let cell = |text: &str| text.replace('|', "\\|").replace('`', "'").replace('<', "&lt;");
+    for report in reports {
+        let status = match report.status {
+            Status::Clean => "no drift",
+            Status::Drift => "**drift**",
+            Status::Error => "**check failed**",
+        };
+        let _ = writeln!(out, "#### {}: {status}\n", cell(&title(report)));
+        if let Some(error) = &report.error {
+            let _ = writeln!(out, "{}\n", cell(error));
+        }
+        if !report.findings.is_empty() {
+            let _ = writeln!(
+                out,
+                "| Address | Field | Finding | Expected | Live | Last applied |\n|---|---|---|---|---|---|"
+            );
+            let mut documents = String::new();
+            for f in &report.findings {
+                let kind = match f.kind {
+                    FindingKind::Changed => "changed",
+                    FindingKind::UnmanagedAddition => "added outside hipcloud",
+                };
+                let structured = is_structured(&f.expected) || is_structured(&f.live);
+                let value = |v: &Value| {
+                    if structured {
+                        "see the diff below".to_string()
+                    } else {
+                        format!("`{}`", cell(&compact(v)))
+                    }
+                };
+                let _ = writeln!(
+                    out,
+                    "| `{}` | `{}` | {kind} | {} | {} | {} |",
+                    f.address,
+                    cell(&f.field),
+                    value(&f.expected),
+                    value(&f.live),
+                    f.last_applied.as_deref().unwrap_or("unknown")
+                );
+                if structured {
+                    let _ = writeln!(
+                        documents,
+                        "<details><summary><code>{} {}</code>: - expected, + live</summary>\n\n```diff\n{}```\n\n</details>\n",
+                        f.address,
+                        cell(&f.field),
+                        value_diff(&f.expected, &f.live, "").replace("```", "`\u{200b}``")
+                    );
+                }
+            }
+            out.push('\n');
+            out.push_str(&documents);
+        }
+        if !report.pending.is_empty() {
+            let _ = writeln!(out, "Pending blueprint changes, not drift:\n");
+            for p in &report.pending {
+                let _ = writeln!(
+                    out,
+                    "- `{}` will be {} ({})",
+                    p.address,
+                    p.action.verb(),
+                    cell(&p.reason)
+                );
+            }
+            out.push('\n');
+        }
+    }
+    out
+}
