@@ -1,28 +1,6 @@
 //! The hipcloud binary: exit codes, error output and the rendered plan.
 
-use std::process::{Command, Output};
-
-use crate::harness::{endpoint, Account};
-
-fn hipcloud(args: &[&str], env: &[(&'static str, String)]) -> Output {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_hipcloud"));
-    command
-        .args(args)
-        .env_remove("AWS_PROFILE")
-        .env("NO_COLOR", "1")
-        .env_remove("CI");
-    for (key, value) in env {
-        command.env(key, value);
-    }
-    command.output().expect("run hipcloud")
-}
-
-fn write_blueprint(text: &str) -> (tempfile::TempDir, String) {
-    let dir = tempfile::tempdir().unwrap();
-    let path = dir.path().join("research-lab.toml");
-    std::fs::write(&path, text).unwrap();
-    (dir, path.to_string_lossy().into_owned())
-}
+use crate::harness::{endpoint, hipcloud, write_blueprint, Account};
 
 #[tokio::test(flavor = "multi_thread")]
 async fn plan_apply_replan_exit_codes() {

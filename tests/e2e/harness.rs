@@ -3,7 +3,7 @@
 //! an empty one, so tests run in parallel without resets.
 
 use std::io::{BufRead, BufReader};
-use std::process::{Command, Stdio};
+use std::process::{Command, Output, Stdio};
 use std::sync::{Arc, OnceLock};
 
 use aws_config::{BehaviorVersion, Region, SdkConfig};
@@ -173,4 +173,26 @@ pub fn load(text: &str) -> Blueprint {
         Ok(blueprint) => blueprint,
         Err((source, diagnostics)) => panic!("invalid test blueprint:\n{}", diagnostics.render(&source, false)),
     }
+}
+
+/// Runs the hipcloud binary with `env`, colour off and no CI progress lines.
+pub fn hipcloud(args: &[&str], env: &[(&'static str, String)]) -> Output {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_hipcloud"));
+    command
+        .args(args)
+        .env_remove("AWS_PROFILE")
+        .env("NO_COLOR", "1")
+        .env_remove("CI");
+    for (key, value) in env {
+        command.env(key, value);
+    }
+    command.output().expect("run hipcloud")
+}
+
+/// Writes a blueprint into a new temporary directory.
+pub fn write_blueprint(text: &str) -> (tempfile::TempDir, String) {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("research-lab.toml");
+    std::fs::write(&path, text).unwrap();
+    (dir, path.to_string_lossy().into_owned())
 }

@@ -5,3 +5,4 @@ mod drift;
 mod harness;
 mod lifecycle;
 mod secrets;
+mod workflow;
