@@ -367,3 +367,284 @@ pub fn markdown(reports: &[Report]) -> String {
     }
     out
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::address::Kind;
+    use crate::state::{FieldValue, TAG_ADDRESS, TAG_APPLIED_AT, TAG_BLUEPRINT};
+
+    const APPLIED_AT: &str = "2024-05-01T12:00:00Z";
+    const HANDMADE: &str = "inline_policy.handmade";
+
+    fn trust_policy(services: &[&str]) -> FieldValue {
+        FieldValue::Policy(json!({
+            "Version": "2012-10-17",
+            "Statement": [{
+                "Effect": "Allow",
+                "Principal": {"Service": services},
+                "Action": "sts:AssumeRole"
+            }]
+        }))
+    }
+
+    fn role() -> Desired {
+        Desired {
+            address: Address::new(Kind::Role, "analyst"),
+            cloud_name: "lab-analyst".into(),
+            fields: vec![
+                ("name".into(), FieldValue::Json(json!("lab-analyst"))),
+                ("max_session_duration".into(), FieldValue::Json(json!(3600))),
+                ("trust_policy".into(), trust_policy(&["sagemaker.amazonaws.com"])),
+            ],
+            tags: BTreeMap::from([
+                (TAG_ADDRESS.into(), "role.analyst".into()),
+                (TAG_BLUEPRINT.into(), "research-lab".into()),
+            ]),
+            immutable: &["name"],
+        }
+    }
+
+    fn bucket() -> Desired {
+        Desired {
+            address: Address::new(Kind::Bucket, "curated"),
+            cloud_name: "lab-curated".into(),
+            fields: vec![("versioning".into(), FieldValue::Json(json!("Enabled")))],
+            tags: BTreeMap::from([
+                (TAG_ADDRESS.into(), "bucket.curated".into()),
+                (TAG_BLUEPRINT.into(), "research-lab".into()),
+            ]),
+            immutable: &[],
+        }
+    }
+
+    /// Returns the live state right after hipcloud applied `desired`: the same
+    /// fields, with the digest and applied-at tags.
+    fn applied(desired: &Desired) -> Observed {
+        let mut tags = desired.tags.clone();
+        tags.insert(TAG_DIGEST.into(), desired.digest());
+        tags.insert(TAG_APPLIED_AT.into(), APPLIED_AT.into());
+        Observed::new(
+            desired.address.clone(),
+            &desired.cloud_name,
+            desired.fields.clone(),
+            tags,
+        )
+    }
+
+    /// Returns the live state after hipcloud applied an older blueprint.
+    fn applied_from_older_blueprint(desired: &Desired) -> Observed {
+        let mut observed = applied(desired);
+        observed.tags.insert(TAG_DIGEST.into(), "older-digest".into());
+        observed
+    }
+
+    fn set_field(observed: &mut Observed, name: &str, value: FieldValue) {
+        match observed.fields.iter_mut().find(|(n, _)| n == name) {
+            Some((_, slot)) => *slot = value,
+            None => observed.fields.push((name.into(), value)),
+        }
+    }
+
+    /// Adds an inline policy that hipcloud does not manage, as someone would
+    /// in the console.
+    fn add_handmade_policy(observed: &mut Observed) {
+        let policy = FieldValue::Policy(json!({
+            "Version": "2012-10-17",
+            "Statement": {"Effect": "Allow", "Action": "s3:*", "Resource": "*"}
+        }));
+        set_field(observed, HANDMADE, policy);
+        observed.unmanaged.push(HANDMADE.into());
+    }
+
+    /// Plans with the real planner and sorts the changes into a report.
+    fn report(blueprint_file: &str, desired: Vec<Desired>, observed: Vec<Observed>) -> Report {
+        let plan = Plan {
+            blueprint: "research-lab".into(),
+            env: Some("prod".into()),
+            account: "123456789012".into(),
+            region: "us-east-1".into(),
+            changes: crate::plan::changes(&desired, &observed, &BTreeMap::new()),
+            notes: vec![],
+        };
+        let desired = desired.into_iter().map(|d| (d.address.clone(), d)).collect();
+        let observed = observed.into_iter().map(|o| (o.address.clone(), o)).collect();
+        Report::from_plan(blueprint_file, &plan, &desired, &observed)
+    }
+
+    /// Returns three reports: one drifted, one clean with pending changes,
+    /// and one whose check failed.
+    fn report_set() -> Vec<Report> {
+        let mut drifted = applied(&role());
+        set_field(&mut drifted, "max_session_duration", FieldValue::Json(json!(43200)));
+        set_field(
+            &mut drifted,
+            "trust_policy",
+            trust_policy(&["sagemaker.amazonaws.com", "ec2.amazonaws.com"]),
+        );
+        add_handmade_policy(&mut drifted);
+
+        let mut behind_blueprint = applied_from_older_blueprint(&role());
+        set_field(
+            &mut behind_blueprint,
+            "max_session_duration",
+            FieldValue::Json(json!(7200)),
+        );
+
+        vec![
+            report("blueprints/lab.toml", vec![role()], vec![drifted]),
+            report(
+                "blueprints/staging.toml",
+                vec![role(), bucket()],
+                vec![behind_blueprint],
+            ),
+            Report::failed(
+                "blueprints/broken.toml",
+                Some("prod".into()),
+                "the blueprint is invalid (2 problems); run `hipcloud validate blueprints/broken.toml` to see them"
+                    .into(),
+            ),
+        ]
+    }
+
+    #[test]
+    fn drifted_field_is_changed_finding() {
+        let mut observed = applied(&role());
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(43200)));
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.status, Status::Drift);
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let finding = &report.findings[0];
+        assert_eq!(finding.address, "role.analyst");
+        assert_eq!(finding.field, "max_session_duration");
+        assert_eq!(finding.kind, FindingKind::Changed);
+        assert_eq!(finding.expected, json!(3600));
+        assert_eq!(finding.live, json!(43200));
+        assert_eq!(finding.last_applied.as_deref(), Some(APPLIED_AT));
+        assert!(report.pending.is_empty(), "{:?}", report.pending);
+    }
+
+    #[test]
+    fn drift_without_applied_at_tag() {
+        let mut observed = applied(&role());
+        observed.tags.remove(TAG_APPLIED_AT);
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(43200)));
+        let report = report("lab.toml", vec![role()], vec![observed]);
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(report.findings[0].last_applied, None);
+    }
+
+    #[test]
+    fn blueprint_change_is_pending() {
+        let mut observed = applied_from_older_blueprint(&role());
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(7200)));
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.status, Status::Clean);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.pending.len(), 1, "{:?}", report.pending);
+        assert_eq!(report.pending[0].address, "role.analyst");
+        assert_eq!(report.pending[0].action, Action::Update);
+        assert_eq!(report.pending[0].reason, "changed in the blueprint");
+    }
+
+    #[test]
+    fn unmanaged_field_is_finding_when_pending() {
+        let mut observed = applied_from_older_blueprint(&role());
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(7200)));
+        add_handmade_policy(&mut observed);
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.status, Status::Drift);
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        let finding = &report.findings[0];
+        assert_eq!(finding.field, HANDMADE);
+        assert_eq!(finding.kind, FindingKind::UnmanagedAddition);
+        assert_eq!(finding.expected, Value::Null);
+        assert_eq!(
+            finding.live["Statement"][0]["Action"],
+            json!(["s3:*"]),
+            "live is in display form"
+        );
+        assert_eq!(report.pending.len(), 1, "the blueprint change is still pending");
+        assert_eq!(report.pending[0].address, "role.analyst");
+    }
+
+    #[test]
+    fn unmanaged_field_alone_is_not_pending() {
+        let mut observed = applied_from_older_blueprint(&role());
+        add_handmade_policy(&mut observed);
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(report.findings[0].kind, FindingKind::UnmanagedAddition);
+        assert!(report.pending.is_empty(), "{:?}", report.pending);
+    }
+
+    #[test]
+    fn unmanaged_field_on_drifted_resource() {
+        let mut observed = applied(&role());
+        add_handmade_policy(&mut observed);
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.findings.len(), 1, "{:?}", report.findings);
+        assert_eq!(report.findings[0].kind, FindingKind::UnmanagedAddition);
+        assert_eq!(report.findings[0].last_applied.as_deref(), Some(APPLIED_AT));
+    }
+
+    #[test]
+    fn create_is_pending() {
+        let report = report("lab.toml", vec![bucket()], vec![]);
+        assert_eq!(report.status, Status::Clean);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.pending.len(), 1, "{:?}", report.pending);
+        assert_eq!(report.pending[0].address, "bucket.curated");
+        assert_eq!(report.pending[0].action, Action::Create);
+        assert_eq!(report.pending[0].reason, "new in the blueprint");
+    }
+
+    #[test]
+    fn delete_is_pending() {
+        let report = report("lab.toml", vec![], vec![applied(&bucket())]);
+        assert_eq!(report.status, Status::Clean);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert_eq!(report.pending.len(), 1, "{:?}", report.pending);
+        assert_eq!(report.pending[0].action, Action::Delete);
+    }
+
+    #[test]
+    fn matching_account_is_clean() {
+        let report = report("lab.toml", vec![role()], vec![applied(&role())]);
+        assert_eq!(report.status, Status::Clean);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert!(report.pending.is_empty(), "{:?}", report.pending);
+        assert_eq!(report.account.as_deref(), Some("123456789012"));
+    }
+
+    #[test]
+    fn exit_code_by_status() {
+        let [drifted, clean, failed] = <[Report; 3]>::try_from(report_set()).unwrap();
+        assert_eq!(drifted.status, Status::Drift);
+        assert_eq!(clean.status, Status::Clean);
+        assert_eq!(failed.status, Status::Error);
+
+        assert_eq!(exit_code(&[]), 0);
+        assert_eq!(exit_code(std::slice::from_ref(&clean)), 0);
+        assert_eq!(exit_code(&[clean.clone(), drifted.clone()]), 2);
+        assert_eq!(exit_code(&[drifted.clone(), failed.clone()]), 1);
+        assert_eq!(exit_code(&[failed, clean]), 1);
+    }
+
+    #[test]
+    fn text_renders_report_set() {
+        insta::assert_snapshot!(text(&report_set()));
+    }
+
+    #[test]
+    fn markdown_renders_report_set() {
+        insta::assert_snapshot!(markdown(&report_set()));
+    }
+}

@@ -172,93 +172,19 @@ fn escape(text: &str) -> String {
 
 #[cfg(test)]
 mod tests {
+    use std::path::Path;
+
     use super::*;
-    use crate::address::Address;
-    use crate::plan::{Guard, Reason};
-    use crate::state::FieldValue;
-    use serde_json::json;
+    use crate::plan::fixtures::{every_action, many_buckets};
+    use crate::plan::saved::SavedPlan;
 
-    fn change(address: &str, action: Action, reason: Reason, fields: Vec<FieldChange>, guards: Vec<Guard>) -> Change {
-        Change {
-            address: Address::parse(address).unwrap(),
-            action,
-            reason,
-            cloud_id: format!("id-of-{address}"),
-            fields,
-            guards,
-        }
-    }
-
-    fn field(name: &str, before: Option<FieldValue>, after: Option<FieldValue>) -> FieldChange {
-        FieldChange {
-            name: name.into(),
-            before,
-            after,
-        }
-    }
-
-    fn every_action() -> Plan {
-        let policy = |cidr: &str| {
-            FieldValue::Policy(
-                json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:GetObject", "Resource": "arn:aws:s3:::b/*", "Condition": {"IpAddress": {"aws:SourceIp": cidr}}}]}),
-            )
+    /// Renders the 300-bucket plan as `plan --out plans/large.json` does.
+    fn large_markdown() -> String {
+        let markdown = Markdown {
+            full_plan_hint: SavedPlan::full_plan_hint(Path::new("plans/large.json")),
+            ..Markdown::default()
         };
-        Plan {
-            blueprint: "research-lab".into(),
-            env: Some("prod".into()),
-            account: "123456789012".into(),
-            region: "us-east-1".into(),
-            changes: vec![
-                change(
-                    "bucket.curated",
-                    Action::Create,
-                    Reason::New,
-                    vec![field("versioning", None, Some(FieldValue::Json(json!("Enabled"))))],
-                    vec![],
-                ),
-                change(
-                    "bucket.raw",
-                    Action::Delete,
-                    Reason::RemovedFromBlueprint,
-                    vec![],
-                    vec![Guard::BucketHoldsData],
-                ),
-                change(
-                    "key.phi",
-                    Action::Update,
-                    Reason::Drifted,
-                    vec![field(
-                        "rotation",
-                        Some(FieldValue::Json(json!(false))),
-                        Some(FieldValue::Json(json!(true))),
-                    )],
-                    vec![],
-                ),
-                change(
-                    "role.analyst",
-                    Action::Update,
-                    Reason::BlueprintChanged,
-                    vec![field(
-                        "inline_policy.hipcloud-grants",
-                        Some(policy("203.0.0.0/16")),
-                        Some(policy("203.0.113.0/24")),
-                    )],
-                    vec![],
-                ),
-                change(
-                    "role.etl",
-                    Action::Replace,
-                    Reason::ReplacementForced { field: "name".into() },
-                    vec![field(
-                        "name",
-                        Some(FieldValue::Json(json!("old-etl"))),
-                        Some(FieldValue::Json(json!("lab-etl"))),
-                    )],
-                    vec![],
-                ),
-            ],
-            notes: vec!["bucket.access_logs uses SSE-S3 <not a key>.".into()],
-        }
+        markdown.render(&many_buckets(300))
     }
 
     #[test]
@@ -273,30 +199,36 @@ mod tests {
     }
 
     #[test]
-    fn large_plan_is_truncated_with_a_marker() {
-        let mut plan = every_action();
-        let big = FieldValue::Json(json!("x".repeat(2_000)));
-        plan.changes = (0..200)
-            .map(|i| {
-                change(
-                    &format!("bucket.b{i:03}"),
-                    Action::Create,
-                    Reason::New,
-                    vec![field("blob", None, Some(big.clone()))],
-                    vec![],
-                )
-            })
-            .collect();
-        let text = Markdown::default().render(&plan);
-        assert!(text.len() <= GITHUB_COMMENT_LIMIT, "{} characters", text.len());
-        assert!(text.contains("**Truncated:**"), "the marker is present");
-        let shown = text.matches("<details><summary><code>+ bucket.").count();
+    fn large_plan_truncated_snapshot() {
+        insta::assert_snapshot!(large_markdown());
+    }
+
+    #[test]
+    fn large_plan_fits_comment_limit() {
+        let text = large_markdown();
+        assert!(text.len() <= GITHUB_COMMENT_LIMIT, "{} bytes", text.len());
         assert!(
-            text.contains(&format!("{} of 200 resources are left out", 200 - shown)),
-            "the marker counts what is left out"
+            text.len() > GITHUB_COMMENT_LIMIT - 2 * RESERVE,
+            "the plan fills the comment: {} bytes",
+            text.len()
         );
+    }
+
+    #[test]
+    fn truncation_marker_counts_left_out() {
+        let text = large_markdown();
+        let sections_shown = text.matches("<details><summary><code>+ bucket.").count();
+        assert!(sections_shown > 0, "some resources are shown");
+        assert!(sections_shown < 300, "some resources are left out");
+        let marker = format!(
+            "**Truncated:** {} of 300 resources are left out to stay under the comment limit; \
+             the full plan is in `plans/large.json`; `hipcloud show plans/large.json` prints it.",
+            300 - sections_shown
+        );
+        assert!(text.contains(&marker), "the marker counts what is left out");
+        assert!(text.trim_end().ends_with(&marker), "the marker comes last");
         assert!(
-            text.contains("Plan: 200 to create"),
+            text.contains("Plan: 300 to create"),
             "the summary covers the whole plan"
         );
     }

@@ -6,6 +6,8 @@ pub mod action;
 pub mod change;
 pub mod diff;
 pub mod drift;
+#[cfg(test)]
+pub(crate) mod fixtures;
 pub mod markdown;
 pub mod render;
 pub mod saved;

@@ -208,3 +208,60 @@ fn indent_block(text: &str, spaces: usize) -> String {
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::plan::fixtures::every_action;
+
+    /// An insta filter that replaces the crate version in rendered JSON, so
+    /// that a version bump leaves the snapshots alone.
+    const VERSION_FILTER: (&str, &str) = (r#""hipcloud_version": "[^"]*""#, r#""hipcloud_version": "[version]""#);
+
+    #[test]
+    fn text_renders_every_action() {
+        insta::assert_snapshot!(Text { color: false }.render(&every_action()));
+    }
+
+    #[test]
+    fn json_renders_every_action() {
+        insta::with_settings!({ filters => vec![VERSION_FILTER] }, {
+            insta::assert_snapshot!(Json.render(&every_action()));
+        });
+    }
+
+    #[test]
+    fn json_plan_reads_back() {
+        let plan = every_action();
+        let rendered: Value = serde_json::from_str(&Json.render(&plan)).unwrap();
+        assert_eq!(rendered["format_version"], JSON_FORMAT_VERSION);
+        assert_eq!(rendered["hipcloud_version"], env!("CARGO_PKG_VERSION"));
+
+        let read: Plan = serde_json::from_value(rendered["plan"].clone()).unwrap();
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::to_value(&plan).unwrap()
+        );
+        let grants = &read.changes[4].fields[0];
+        assert_eq!(grants.name, "inline_policy.hipcloud-grants");
+        assert!(matches!(grants.after, Some(FieldValue::Policy(_))), "{grants:?}");
+    }
+
+    #[test]
+    fn text_without_changes_says_so() {
+        let mut plan = every_action();
+        plan.changes.clear();
+        let text = Text { color: false }.render(&plan);
+        assert!(text.contains(NO_CHANGES), "{text}");
+        assert!(!text.contains("Plan: "), "{text}");
+    }
+
+    #[test]
+    fn color_only_when_asked() {
+        let plan = every_action();
+        let plain = Text { color: false }.render(&plan);
+        let colored = Text { color: true }.render(&plan);
+        assert!(!plain.contains('\u{1b}'), "plain text has no escape codes");
+        assert!(colored.contains('\u{1b}'), "colored text has escape codes");
+    }
+}

@@ -224,3 +224,334 @@ fn changes_by_address(plan: &Plan) -> BTreeMap<String, String> {
 pub fn is_plan_file(path: &Path) -> bool {
     path.extension().is_some_and(|e| e.eq_ignore_ascii_case("json"))
 }
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::plan::fixtures::{change, every_action, field, plain};
+    use crate::plan::{Action, Reason};
+    use crate::state::FieldValue;
+
+    const BLUEPRINT_PATH: &str = "blueprints/lab.toml";
+    const BLUEPRINT_DIGEST: &str = "0f1e2d3c4b5a";
+
+    fn address(text: &str) -> Address {
+        Address::parse(text).unwrap()
+    }
+
+    /// Returns the live digests a plan of `every_action` was made from:
+    /// `None` for the bucket it creates, a digest for every other address.
+    fn live_state(plan: &Plan) -> BTreeMap<Address, Option<String>> {
+        plan.changes
+            .iter()
+            .map(|c| {
+                let digest = (c.action != Action::Create).then(|| format!("digest-of-{}", c.address));
+                (c.address.clone(), digest)
+            })
+            .collect()
+    }
+
+    fn saved() -> SavedPlan {
+        let plan = every_action();
+        let live = live_state(&plan);
+        SavedPlan::new(plan, BLUEPRINT_PATH, BLUEPRINT_DIGEST.into(), live)
+    }
+
+    /// Returns the reasons `saved()` is stale against the unchanged plan and
+    /// blueprint, with the live state edited by `edit`.
+    fn stale_after_live_edit(edit: impl FnOnce(&mut BTreeMap<Address, Option<String>>)) -> Vec<String> {
+        let saved = saved();
+        let mut live = saved.live_state.clone();
+        edit(&mut live);
+        saved.staleness(BLUEPRINT_DIGEST, &every_action(), &live)
+    }
+
+    /// Writes `value` as JSON to `plan.json` in `dir` and returns the path.
+    fn write_json(dir: &tempfile::TempDir, value: &serde_json::Value) -> std::path::PathBuf {
+        let path = dir.path().join("plan.json");
+        std::fs::write(&path, serde_json::to_string_pretty(value).unwrap()).unwrap();
+        path
+    }
+
+    #[test]
+    fn write_then_read_round_trips() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let original = saved();
+        original.write(&path).unwrap();
+
+        let read = SavedPlan::read(&path).unwrap();
+        assert_eq!(
+            serde_json::to_value(&read).unwrap(),
+            serde_json::to_value(&original).unwrap()
+        );
+        assert_eq!(read.kind, FILE_KIND);
+        assert_eq!(read.format_version, PLAN_FILE_VERSION);
+        assert_eq!(read.blueprint.path, BLUEPRINT_PATH);
+        assert_eq!(read.blueprint.digest, BLUEPRINT_DIGEST);
+        assert_eq!(read.environment.as_deref(), Some("prod"));
+        assert_eq!(read.live_state, original.live_state);
+        assert_eq!(read.live_state[&address("bucket.curated")], None);
+        let files: Vec<_> = std::fs::read_dir(dir.path())
+            .unwrap()
+            .map(|e| e.unwrap().file_name())
+            .collect();
+        assert_eq!(files, ["plan.json"], "no temporary file is left behind");
+    }
+
+    #[test]
+    fn read_keeps_policy_documents() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        saved().write(&path).unwrap();
+        let read = SavedPlan::read(&path).unwrap();
+
+        let analyst = read.plan.change(&address("role.analyst")).unwrap();
+        let grants = &analyst.fields[0];
+        assert_eq!(grants.name, "inline_policy.hipcloud-grants");
+        assert!(matches!(grants.before, Some(FieldValue::Policy(_))), "{grants:?}");
+        assert!(matches!(grants.after, Some(FieldValue::Policy(_))), "{grants:?}");
+        let tags = &analyst.fields[1];
+        assert!(matches!(tags.after, Some(FieldValue::Json(_))), "{tags:?}");
+
+        let reader = read.plan.change(&address("role.reader")).unwrap();
+        let handmade = &reader.fields[1];
+        assert_eq!(handmade.name, "inline_policy.handmade");
+        assert!(matches!(handmade.before, Some(FieldValue::Policy(_))), "{handmade:?}");
+        assert!(handmade.after.is_none(), "{handmade:?}");
+    }
+
+    #[test]
+    fn read_plan_is_not_stale() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("plan.json");
+        let original = saved();
+        original.write(&path).unwrap();
+        let read = SavedPlan::read(&path).unwrap();
+        let reasons = read.staleness(BLUEPRINT_DIGEST, &every_action(), &original.live_state);
+        assert!(reasons.is_empty(), "{reasons:?}");
+    }
+
+    #[test]
+    fn read_rejects_other_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = write_json(&dir, &json!({"name": "lab", "changes": []}));
+        let error = SavedPlan::read(&path).unwrap_err();
+        assert!(matches!(error, ReadError::Format { .. }), "{error:?}");
+        assert!(error.to_string().contains("is not a hipcloud plan file"), "{error}");
+    }
+
+    #[test]
+    fn read_rejects_non_json() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("lab.json");
+        std::fs::write(&path, "name = \"lab\"\n").unwrap();
+        let error = SavedPlan::read(&path).unwrap_err();
+        assert!(matches!(error, ReadError::Format { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn read_reports_missing_file() {
+        let dir = tempfile::tempdir().unwrap();
+        let error = SavedPlan::read(&dir.path().join("absent.json")).unwrap_err();
+        assert!(matches!(error, ReadError::Io { .. }), "{error:?}");
+    }
+
+    #[test]
+    fn read_rejects_other_hipcloud_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut value = serde_json::to_value(saved()).unwrap();
+        value["hipcloud_version"] = json!("0.0.0-other");
+        let path = write_json(&dir, &value);
+        match SavedPlan::read(&path).unwrap_err() {
+            ReadError::Version {
+                made_by, format, this, ..
+            } => {
+                assert_eq!(made_by, "0.0.0-other");
+                assert_eq!(format, PLAN_FILE_VERSION);
+                assert_eq!(this, env!("CARGO_PKG_VERSION"));
+            }
+            error => panic!("expected a version error, got {error:?}"),
+        }
+    }
+
+    #[test]
+    fn read_rejects_other_format_version() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut value = serde_json::to_value(saved()).unwrap();
+        value["format_version"] = json!(PLAN_FILE_VERSION + 1);
+        let path = write_json(&dir, &value);
+        match SavedPlan::read(&path).unwrap_err() {
+            ReadError::Version { made_by, format, .. } => {
+                assert_eq!(made_by, env!("CARGO_PKG_VERSION"));
+                assert_eq!(format, PLAN_FILE_VERSION + 1);
+            }
+            error => panic!("expected a version error, got {error:?}"),
+        }
+    }
+
+    #[test]
+    fn staleness_empty_when_unchanged() {
+        let saved = saved();
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &every_action(), &saved.live_state);
+        assert!(reasons.is_empty(), "{reasons:?}");
+    }
+
+    #[test]
+    fn staleness_names_changed_resource() {
+        let reasons = stale_after_live_edit(|live| {
+            live.insert(address("key.phi"), Some("another-digest".into()));
+        });
+        assert_eq!(reasons, ["key.phi changed in the account since the plan was made"]);
+    }
+
+    #[test]
+    fn staleness_names_created_resource() {
+        let reasons = stale_after_live_edit(|live| {
+            live.insert(address("bucket.curated"), Some("digest-of-bucket.curated".into()));
+        });
+        assert_eq!(
+            reasons,
+            ["bucket.curated was created in the account since the plan was made"]
+        );
+    }
+
+    #[test]
+    fn staleness_names_deleted_resource() {
+        let reasons = stale_after_live_edit(|live| {
+            live.insert(address("bucket.raw"), None);
+        });
+        assert_eq!(
+            reasons,
+            ["bucket.raw was deleted in the account since the plan was made"]
+        );
+        let reasons = stale_after_live_edit(|live| {
+            live.remove(&address("bucket.raw"));
+        });
+        assert_eq!(
+            reasons,
+            ["bucket.raw was deleted in the account since the plan was made"],
+            "an address missing from the live state counts as deleted"
+        );
+    }
+
+    #[test]
+    fn staleness_names_changed_blueprint() {
+        let saved = saved();
+        let reasons = saved.staleness("another-digest", &every_action(), &saved.live_state);
+        assert_eq!(
+            reasons,
+            ["the blueprint blueprints/lab.toml changed since the plan was made"]
+        );
+    }
+
+    #[test]
+    fn staleness_names_other_account() {
+        let saved = saved();
+        let mut now = every_action();
+        now.account = "210987654321".into();
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &saved.live_state);
+        assert_eq!(
+            reasons,
+            ["the plan is for account 123456789012 in us-east-1, but the blueprint now targets account 210987654321 in us-east-1"]
+        );
+    }
+
+    #[test]
+    fn staleness_names_new_change() {
+        let saved = saved();
+        let mut now = every_action();
+        now.changes.push(change(
+            "sagemaker_user_profile.bob",
+            Action::Create,
+            Reason::New,
+            vec![field("name", None, Some(plain(json!("bob"))))],
+            vec![],
+        ));
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &saved.live_state);
+        assert_eq!(
+            reasons,
+            ["sagemaker_user_profile.bob now needs a change the plan does not have"]
+        );
+    }
+
+    #[test]
+    fn staleness_names_unneeded_change() {
+        let saved = saved();
+        let mut now = every_action();
+        now.changes.retain(|c| c.address != address("key.phi"));
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &saved.live_state);
+        assert_eq!(reasons, ["key.phi no longer needs the planned change"]);
+    }
+
+    #[test]
+    fn staleness_names_different_change() {
+        let saved = saved();
+        let mut now = every_action();
+        let etl = now
+            .changes
+            .iter_mut()
+            .find(|c| c.address == address("role.etl"))
+            .unwrap();
+        etl.fields[0].after = Some(plain(json!("lab-etl-2")));
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &saved.live_state);
+        assert_eq!(reasons, ["the change to role.etl is different now"]);
+    }
+
+    #[test]
+    fn staleness_names_each_address_once() {
+        let saved = saved();
+        let mut now = every_action();
+        now.changes.retain(|c| c.address != address("key.phi"));
+        let mut live = saved.live_state.clone();
+        live.insert(address("key.phi"), Some("another-digest".into()));
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &live);
+        assert_eq!(reasons, ["key.phi changed in the account since the plan was made"]);
+    }
+
+    #[test]
+    fn staleness_ignores_policy_list_order() {
+        let saved = saved();
+        let mut now = every_action();
+        let analyst = now
+            .changes
+            .iter_mut()
+            .find(|c| c.address == address("role.analyst"))
+            .unwrap();
+        let reordered = FieldValue::Policy(json!({
+            "Version": "2012-10-17",
+            "Statement": {
+                "Effect": "Allow",
+                "Action": ["s3:GetObject"],
+                "Resource": ["arn:aws:s3:::lab-curated/*"],
+                "Condition": {"IpAddress": {"aws:SourceIp": ["203.0.113.0/24"]}}
+            }
+        }));
+        analyst.fields[0].after = Some(reordered);
+        let reasons = saved.staleness(BLUEPRINT_DIGEST, &now, &saved.live_state);
+        assert!(reasons.is_empty(), "{reasons:?}");
+    }
+
+    #[test]
+    fn is_plan_file_by_extension() {
+        assert!(is_plan_file(Path::new("plans/prod.json")));
+        assert!(is_plan_file(Path::new("PLAN.JSON")));
+        assert!(!is_plan_file(Path::new("blueprints/lab.toml")));
+        assert!(!is_plan_file(Path::new("plans/prod.json.bak")));
+        assert!(!is_plan_file(Path::new("json")));
+        assert!(
+            !is_plan_file(Path::new("plans/.json")),
+            "a hidden file has no extension"
+        );
+    }
+
+    #[test]
+    fn full_plan_hint_names_path() {
+        assert_eq!(
+            SavedPlan::full_plan_hint(Path::new("plans/large.json")),
+            "the full plan is in `plans/large.json`; `hipcloud show plans/large.json` prints it"
+        );
+    }
+}
