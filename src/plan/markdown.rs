@@ -60,10 +60,23 @@ impl Render for Markdown {
                 head,
                 "> [!CAUTION]\n> **Destructive changes that apply will refuse until they are allowed or resolved:**\n>"
             );
-            for change in &guarded {
-                for guard in &change.guards {
-                    let _ = writeln!(head, "> - {}", escape(&guard.describe(&change.address)));
+            // The guards come before any section, so they get at most half of
+            // the comment; the rest are counted and left to the full plan.
+            let lines: Vec<String> = guarded
+                .iter()
+                .flat_map(|c| c.guards.iter().map(|g| escape(&g.describe(&c.address))))
+                .collect();
+            for (index, line) in lines.iter().enumerate() {
+                if head.len() + line.len() + RESERVE > self.limit / 2 {
+                    let _ = writeln!(
+                        head,
+                        "> - **{} more guards are left out here; {}.**",
+                        lines.len() - index,
+                        self.full_plan_hint
+                    );
+                    break;
                 }
+                let _ = writeln!(head, "> - {line}");
             }
             head.push('\n');
         }
@@ -177,6 +190,7 @@ mod tests {
     use super::*;
     use crate::plan::fixtures::{every_action, many_buckets};
     use crate::plan::saved::SavedPlan;
+    use crate::plan::{Guard, Reason};
 
     /// Renders the 300-bucket plan as `plan --out plans/large.json` does.
     fn large_markdown() -> String {
@@ -212,6 +226,20 @@ mod tests {
             "the plan fills the comment: {} bytes",
             text.len()
         );
+    }
+
+    #[test]
+    fn many_guards_stay_under_limit() {
+        let mut plan = many_buckets(2_000);
+        for change in &mut plan.changes {
+            change.action = Action::Delete;
+            change.reason = Reason::RemovedFromBlueprint;
+            change.guards = vec![Guard::BucketHoldsData];
+        }
+        let text = Markdown::default().render(&plan);
+        assert!(text.len() <= GITHUB_COMMENT_LIMIT, "{} bytes", text.len());
+        assert!(text.contains("more guards are left out here"), "the guard list is cut");
+        assert!(text.contains("**Truncated:**"), "the sections are cut");
     }
 
     #[test]
