@@ -9,10 +9,9 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 /// hipcloud reads the live account (there is no state file), compares it with
 /// the blueprint and shows the changes; `apply` makes them.
 ///
-/// Exit codes: 0 success (and no changes, with --detailed-exitcode), 1 error,
-/// 2 changes present (plan with --detailed-exitcode).
-///
-/// Exit codes: usage errors exit 1 too.
+/// Exit codes: 0 success (and no changes, with --detailed-exitcode; no drift,
+/// for drift), 1 error, usage errors included, 2 changes present (plan with
+/// --detailed-exitcode) or drift found (drift).
 ///
 /// Environment: AWS credentials come from the standard AWS chain (environment,
 /// profiles, SSO). AWS_ENDPOINT_URL points hipcloud at an emulator.
@@ -161,8 +160,9 @@ pub struct PlanArgs {
 pub enum Format {
     Text,
     Json,
-    /// For a pull-request comment: summary, table, guards, then collapsible
-    /// sections, kept under GitHub's 65,536-character limit.
+    /// For a pull-request comment or an issue. A plan shows its summary, a
+    /// table, the guards, then collapsible sections, under GitHub's
+    /// 65,536-character limit. A drift report shows a table per blueprint.
     Markdown,
 }
 

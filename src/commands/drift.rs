@@ -19,18 +19,30 @@ pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
             let blueprint = match blueprint::load_file(&path, env.as_deref()) {
                 Ok(blueprint) => blueprint,
                 Err(LoadError::Invalid { diagnostics, .. }) => {
+                    let count = diagnostics.len();
+                    let problems = if count == 1 { "problem" } else { "problems" };
                     let message = format!(
-                        "the blueprint is invalid ({} problems); run `hipcloud validate {path}` to see them",
-                        diagnostics.len()
+                        "the blueprint is invalid ({count} {problems}); run `hipcloud validate {path}` to see them"
                     );
                     return Report::failed(&path, env, message);
                 }
                 Err(error) => return Report::failed(&path, env, error.to_string()),
             };
+            let (name, account, region) = (
+                blueprint.name.clone(),
+                blueprint.account.clone(),
+                blueprint.region.clone(),
+            );
             let provider = connect(blueprint).await;
             match provider.plan().await {
                 Ok(snapshot) => Report::from_plan(&path, &snapshot.plan, &snapshot.desired, &snapshot.observed),
-                Err(error) => Report::failed(&path, env, error.to_string()),
+                Err(error) => {
+                    let mut report = Report::failed(&path, env, error.to_string());
+                    report.blueprint = Some(name);
+                    report.account = Some(account);
+                    report.region = Some(region);
+                    report
+                }
             }
         }
     });
