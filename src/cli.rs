@@ -109,7 +109,7 @@ impl BlueprintArg {
 }
 
 impl ApplyArgs {
-    /// The blueprint or plan file, with the same defaults as a blueprint argument.
+    /// Returns the blueprint or plan file, with the same defaults as a blueprint argument.
     pub fn target(&self) -> PathBuf {
         or_default_blueprint(self.target.as_ref())
     }
