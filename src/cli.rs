@@ -77,6 +77,13 @@ pub struct DriftArgs {
     #[arg(required = true, value_name = "BLUEPRINT")]
     pub blueprints: Vec<PathBuf>,
 
+    /// Count pending blueprint changes as drift too. For a schedule that
+    /// watches a branch that is always applied: there a pending change means
+    /// an unapplied merge, or a digest tag someone rewrote by hand to hide a
+    /// change.
+    #[arg(long)]
+    pub include_pending: bool,
+
     /// Output format.
     #[arg(long, value_enum, default_value_t = Format::Text)]
     pub format: Format,

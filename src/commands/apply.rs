@@ -68,8 +68,9 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
             for reason in &reasons {
                 eprintln!("  - {reason}");
             }
+            let env_flag = env.as_deref().map(|e| format!(" --env {e}")).unwrap_or_default();
             eprintln!(
-                "hint: make a new plan with `hipcloud plan {} --out {}`, review it, and apply that. Nothing was changed.",
+                "hint: make a new plan with `hipcloud plan{env_flag} {} --out {}`, review it, and apply that. Nothing was changed.",
                 path.display(),
                 target.display()
             );
@@ -164,7 +165,7 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
 }
 
 /// Reads a saved plan; the environment it was made for must be the selected one.
-fn read_saved(global: &GlobalArgs, path: &Path) -> Option<SavedPlan> {
+pub(super) fn read_saved(global: &GlobalArgs, path: &Path) -> Option<SavedPlan> {
     let saved = match SavedPlan::read(path) {
         Ok(saved) => saved,
         Err(error) => {

@@ -21,8 +21,12 @@ pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
                 Err(LoadError::Invalid { diagnostics, .. }) => {
                     let count = diagnostics.len();
                     let problems = if count == 1 { "problem" } else { "problems" };
+                    let (with_env, env_flag) = match env.as_deref() {
+                        Some(e) => (format!(" with environment {e}"), format!(" --env {e}")),
+                        None => (String::new(), String::new()),
+                    };
                     let message = format!(
-                        "the blueprint is invalid ({count} {problems}); run `hipcloud validate {path}` to see them"
+                        "the blueprint is invalid{with_env} ({count} {problems}); run `hipcloud validate{env_flag} {path}` to see them"
                     );
                     return Report::failed(&path, env, message);
                 }
@@ -46,7 +50,10 @@ pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
             }
         }
     });
-    let reports = join_all(checks).await;
+    let mut reports = join_all(checks).await;
+    if args.include_pending {
+        reports.iter_mut().for_each(Report::count_pending_as_drift);
+    }
 
     let rendered = match args.format {
         Format::Text => drift::text(&reports),

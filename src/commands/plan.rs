@@ -1,6 +1,7 @@
 //! `hipcloud plan`: read the live account and show the changes. Never writes.
 
 use std::collections::BTreeMap;
+use std::path::Path;
 use std::time::Instant;
 
 use crate::address::Address;
@@ -8,7 +9,7 @@ use crate::cli::{Format, GlobalArgs, PlanArgs};
 use crate::output;
 use crate::plan::markdown::Markdown;
 use crate::plan::render::{Json, Render, Text};
-use crate::plan::saved::SavedPlan;
+use crate::plan::saved::{is_plan_file, SavedPlan};
 use crate::plan::Plan;
 use crate::provider::aws::{AwsProvider, PlanError, Snapshot};
 
@@ -16,6 +17,12 @@ use super::{connect, load, print_error, EXIT_CHANGES, EXIT_ERROR, EXIT_OK};
 
 pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
     let path = args.blueprint.path();
+    if let Some(out) = &args.out {
+        if let Err((message, hint)) = check_out_path(out, &path) {
+            print_error(global, &message, Some(hint));
+            return EXIT_ERROR;
+        }
+    }
     let Some(blueprint) = load(global, &path) else {
         return EXIT_ERROR;
     };
@@ -54,6 +61,28 @@ pub async fn run(global: &GlobalArgs, args: &PlanArgs) -> u8 {
     } else {
         EXIT_OK
     }
+}
+
+/// Rejects a plan path that `apply` would not read as a plan, or that would
+/// overwrite the blueprint.
+fn check_out_path(out: &Path, blueprint: &Path) -> Result<(), (String, &'static str)> {
+    if !is_plan_file(out) {
+        return Err((
+            format!("--out {} does not end in .json", out.display()),
+            "name plan files NAME.json, such as plans/pr-42.json: apply reads a .json argument as a plan and anything else as a blueprint",
+        ));
+    }
+    let same = match (std::fs::canonicalize(out), std::fs::canonicalize(blueprint)) {
+        (Ok(a), Ok(b)) => a == b,
+        _ => out == blueprint,
+    };
+    if same {
+        return Err((
+            format!("--out {} is the blueprint itself", out.display()),
+            "write the plan to another file, such as plans/NAME.json",
+        ));
+    }
+    Ok(())
 }
 
 /// Renders a plan in the chosen format. Shared with `show`.

@@ -4,19 +4,12 @@ use crate::cli::{GlobalArgs, ShowArgs};
 use crate::plan::markdown::Markdown;
 use crate::plan::saved::SavedPlan;
 
-use super::{plan::render, print_error, EXIT_ERROR, EXIT_OK};
+use super::apply::read_saved;
+use super::{plan::render, EXIT_ERROR, EXIT_OK};
 
 pub fn run(global: &GlobalArgs, args: &ShowArgs) -> u8 {
-    let saved = match SavedPlan::read(&args.plan) {
-        Ok(saved) => saved,
-        Err(error) => {
-            print_error(
-                global,
-                &error.to_string(),
-                Some("pass a plan file written by `hipcloud plan --out`, or make the plan again with this hipcloud"),
-            );
-            return EXIT_ERROR;
-        }
+    let Some(saved) = read_saved(global, &args.plan) else {
+        return EXIT_ERROR;
     };
     let markdown = Markdown {
         full_plan_hint: SavedPlan::full_plan_hint(&args.plan),

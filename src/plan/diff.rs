@@ -2,7 +2,7 @@
 
 use super::action::{Action, Reason};
 use super::change::{Change, FieldChange};
-use crate::state::{Desired, FieldValue, Observed, BOOKKEEPING_TAGS, TAG_DIGEST};
+use crate::state::{Desired, FieldValue, Observed, BOOKKEEPING_TAGS, TAG_APPLIED_AT, TAG_DIGEST};
 
 /// Returns the change that makes `observed` match `desired`, or `None` when
 /// they already match. The planner adds deletion guards, because they depend on
@@ -87,7 +87,7 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
                 field: field.name.clone(),
             },
         ),
-        None if observed.tags.get(TAG_DIGEST) == Some(&desired.digest()) => (Action::Update, Reason::Drifted),
+        None if is_applied_state(desired, observed) => (Action::Update, Reason::Drifted),
         None => (Action::Update, Reason::BlueprintChanged),
     };
     Some(Change {
@@ -98,6 +98,19 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
         fields,
         guards: Vec::new(),
     })
+}
+
+/// Returns true when the live resource was last applied with exactly this
+/// desired state, so any difference is drift. hipcloud writes the digest and
+/// applied-at tags together: applied-at without a digest means someone removed
+/// the digest by hand, which is drift too. A digest rewritten by hand to another
+/// value cannot be told from a blueprint change; `drift --include-pending`
+/// covers that case.
+pub fn is_applied_state(desired: &Desired, observed: &Observed) -> bool {
+    match observed.tags.get(TAG_DIGEST) {
+        Some(digest) => digest == &desired.digest(),
+        None => observed.tags.contains_key(TAG_APPLIED_AT),
+    }
 }
 
 fn tags_value(tags: &std::collections::BTreeMap<String, String>) -> FieldValue {
@@ -155,6 +168,16 @@ mod tests {
         o.tags.insert(TAG_DIGEST.into(), "older".into());
         o.fields[1].1 = FieldValue::Json(json!("Suspended"));
         assert_eq!(diff(Some(&d), Some(&o)).unwrap().reason, Reason::BlueprintChanged);
+    }
+
+    #[test]
+    fn removed_digest_tag_is_drift() {
+        let d = desired();
+        let mut o = observed_like(&d);
+        o.tags.remove(TAG_DIGEST);
+        o.tags.insert(TAG_APPLIED_AT.into(), "2026-12-04T22:00:00Z".into());
+        o.fields[1].1 = FieldValue::Json(json!("Suspended"));
+        assert_eq!(diff(Some(&d), Some(&o)).unwrap().reason, Reason::Drifted);
     }
 
     #[test]

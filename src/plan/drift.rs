@@ -11,9 +11,10 @@ use serde::Serialize;
 use serde_json::Value;
 use similar::{ChangeTag, TextDiff};
 
+use super::diff::is_applied_state;
 use super::{Action, Plan};
 use crate::address::Address;
-use crate::state::{Desired, Observed, TAG_DIGEST};
+use crate::state::{Desired, Observed};
 
 /// The JSON format's version; bump it on any incompatible change.
 pub const DRIFT_FORMAT_VERSION: &str = "1.0";
@@ -68,6 +69,8 @@ pub struct Report {
     pub error: Option<String>,
     pub findings: Vec<Finding>,
     pub pending: Vec<Pending>,
+    /// True when pending blueprint changes count as drift (`--include-pending`).
+    pub pending_is_drift: bool,
 }
 
 impl Report {
@@ -84,7 +87,7 @@ impl Report {
             let want = desired.get(&change.address);
             let have = observed.get(&change.address);
             let drifted = match (want, have) {
-                (Some(want), Some(have)) => have.tags.get(TAG_DIGEST) == Some(&want.digest()),
+                (Some(want), Some(have)) => is_applied_state(want, have),
                 _ => false,
             };
             let unmanaged = have.map(|h| h.unmanaged.as_slice()).unwrap_or_default();
@@ -130,6 +133,17 @@ impl Report {
             error: None,
             findings,
             pending,
+            pending_is_drift: false,
+        }
+    }
+
+    /// Counts pending blueprint changes as drift, for a schedule that watches
+    /// a branch that is always applied: there a pending change is an unapplied
+    /// merge or a digest tag rewritten by hand.
+    pub fn count_pending_as_drift(&mut self) {
+        self.pending_is_drift = true;
+        if self.status == Status::Clean && !self.pending.is_empty() {
+            self.status = Status::Drift;
         }
     }
 
@@ -144,6 +158,7 @@ impl Report {
             error: Some(error),
             findings: Vec::new(),
             pending: Vec::new(),
+            pending_is_drift: false,
         }
     }
 }
@@ -260,6 +275,14 @@ pub fn text(reports: &[Report]) -> String {
                     report.error.as_deref().unwrap_or_default()
                 );
             }
+            Status::Drift if report.findings.is_empty() => {
+                let _ = writeln!(
+                    out,
+                    "{}: drift: {} pending blueprint change(s), which --include-pending counts as drift.",
+                    title(report),
+                    report.pending.len()
+                );
+            }
             Status::Drift => {
                 let _ = writeln!(out, "{}: {} drifted field(s):", title(report), report.findings.len());
                 for finding in &report.findings {
@@ -268,10 +291,12 @@ pub fn text(reports: &[Report]) -> String {
             }
         }
         if !report.pending.is_empty() {
-            let _ = writeln!(
-                out,
-                "  Pending blueprint changes, not drift (run hipcloud plan to see them):"
-            );
+            let label = if report.pending_is_drift {
+                "Pending blueprint changes (run hipcloud plan to see them):"
+            } else {
+                "Pending blueprint changes, not drift (run hipcloud plan to see them):"
+            };
+            let _ = writeln!(out, "  {label}");
             for pending in &report.pending {
                 let _ = writeln!(
                     out,
@@ -352,7 +377,12 @@ pub fn markdown(reports: &[Report]) -> String {
             out.push_str(&documents);
         }
         if !report.pending.is_empty() {
-            let _ = writeln!(out, "Pending blueprint changes, not drift:\n");
+            let label = if report.pending_is_drift {
+                "Pending blueprint changes, counted as drift:"
+            } else {
+                "Pending blueprint changes, not drift:"
+            };
+            let _ = writeln!(out, "{label}\n");
             for p in &report.pending {
                 let _ = writeln!(
                     out,
@@ -374,7 +404,7 @@ mod tests {
 
     use super::*;
     use crate::address::Kind;
-    use crate::state::{FieldValue, TAG_ADDRESS, TAG_APPLIED_AT, TAG_BLUEPRINT};
+    use crate::state::{FieldValue, TAG_ADDRESS, TAG_APPLIED_AT, TAG_BLUEPRINT, TAG_DIGEST};
 
     const APPLIED_AT: &str = "2024-05-01T12:00:00Z";
     const HANDMADE: &str = "inline_policy.handmade";
@@ -549,6 +579,29 @@ mod tests {
         assert_eq!(report.pending[0].address, "role.analyst");
         assert_eq!(report.pending[0].action, Action::Update);
         assert_eq!(report.pending[0].reason, "changed in the blueprint");
+    }
+
+    #[test]
+    fn include_pending_counts_as_drift() {
+        let mut observed = applied_from_older_blueprint(&role());
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(7200)));
+        let mut report = report("lab.toml", vec![role()], vec![observed]);
+        report.count_pending_as_drift();
+
+        assert_eq!(report.status, Status::Drift);
+        assert!(report.findings.is_empty(), "{:?}", report.findings);
+        assert!(text(&[report]).contains("which --include-pending counts as drift"));
+    }
+
+    #[test]
+    fn removed_digest_tag_is_drift() {
+        let mut observed = applied(&role());
+        observed.tags.remove(TAG_DIGEST);
+        set_field(&mut observed, "max_session_duration", FieldValue::Json(json!(7200)));
+        let report = report("lab.toml", vec![role()], vec![observed]);
+
+        assert_eq!(report.status, Status::Drift);
+        assert!(report.findings.iter().any(|f| f.field == "max_session_duration"));
     }
 
     #[test]

@@ -15,6 +15,10 @@ use crate::address::Address;
 /// The plan file format's version; bump it on any incompatible change.
 pub const PLAN_FILE_VERSION: u32 = 1;
 
+/// The largest plan file `read` accepts: far above any real plan, and small
+/// enough that a wrong path cannot exhaust memory.
+const MAX_FILE_BYTES: u64 = 64 * 1024 * 1024;
+
 /// Marks a JSON file as a hipcloud plan.
 const FILE_KIND: &str = "hipcloud-plan";
 
@@ -48,11 +52,11 @@ pub enum ReadError {
     Io { path: String, error: std::io::Error },
     #[error("{path} is not a hipcloud plan file: {reason}")]
     Format { path: String, reason: String },
-    #[error("{path} was made by hipcloud {made_by} (plan format {format}); this is hipcloud {this}")]
+    #[error("{path} was made by hipcloud {made_by} (plan format {format}); this is hipcloud {this}, which reads plan format 1")]
     Version {
         path: String,
         made_by: String,
-        format: u32,
+        format: String,
         this: String,
     },
 }
@@ -87,17 +91,27 @@ impl SavedPlan {
         let mut temporary = path.as_os_str().to_owned();
         temporary.push(".partial");
         std::fs::write(&temporary, text)?;
-        std::fs::rename(&temporary, path)
+        std::fs::rename(&temporary, path).inspect_err(|_| {
+            let _ = std::fs::remove_file(&temporary);
+        })
     }
 
     /// Reads a plan file. Plans made by another hipcloud version are refused:
     /// the desired state they were computed with may differ from this one's.
     pub fn read(path: &Path) -> Result<SavedPlan, ReadError> {
         let name = path.display().to_string();
-        let text = std::fs::read_to_string(path).map_err(|error| ReadError::Io {
+        let io = |error| ReadError::Io {
             path: name.clone(),
             error,
-        })?;
+        };
+        let size = std::fs::metadata(path).map_err(io)?.len();
+        if size > MAX_FILE_BYTES {
+            return Err(ReadError::Format {
+                path: name,
+                reason: format!("it has {size} bytes, more than a plan file's limit of {MAX_FILE_BYTES}"),
+            });
+        }
+        let text = std::fs::read_to_string(path).map_err(io)?;
         let value: serde_json::Value = serde_json::from_str(&text).map_err(|e| ReadError::Format {
             path: name.clone(),
             reason: e.to_string(),
@@ -112,8 +126,10 @@ impl SavedPlan {
             .get("hipcloud_version")
             .and_then(|v| v.as_str())
             .unwrap_or("unknown");
-        let format = value.get("format_version").and_then(|v| v.as_u64()).unwrap_or(0) as u32;
-        if format != PLAN_FILE_VERSION || made_by != env!("CARGO_PKG_VERSION") {
+        let format = value
+            .get("format_version")
+            .map_or("missing".to_string(), |v| v.to_string());
+        if format != PLAN_FILE_VERSION.to_string() || made_by != env!("CARGO_PKG_VERSION") {
             return Err(ReadError::Version {
                 path: name,
                 made_by: made_by.to_string(),
@@ -121,10 +137,35 @@ impl SavedPlan {
                 this: env!("CARGO_PKG_VERSION").to_string(),
             });
         }
-        serde_json::from_value(value).map_err(|e| ReadError::Format {
-            path: name,
+        let saved: SavedPlan = serde_json::from_value(value).map_err(|e| ReadError::Format {
+            path: name.clone(),
             reason: e.to_string(),
-        })
+        })?;
+        saved
+            .check_consistent()
+            .map_err(|reason| ReadError::Format { path: name, reason })?;
+        Ok(saved)
+    }
+
+    /// Checks that the header agrees with the plan it carries, so that `show`
+    /// never displays a plan that differs from the one apply checks: the same
+    /// account, region and environment, one change per address, and a
+    /// live-state digest for every change.
+    fn check_consistent(&self) -> Result<(), String> {
+        if self.plan.account != self.account || self.plan.region != self.region || self.plan.env != self.environment {
+            return Err("its plan names another account, region or environment than its header".into());
+        }
+        let mut addresses: Vec<&Address> = self.plan.changes.iter().map(|c| &c.address).collect();
+        addresses.sort();
+        let count = addresses.len();
+        addresses.dedup();
+        if addresses.len() != count {
+            return Err("it has more than one change for an address".into());
+        }
+        if !addresses.into_iter().eq(self.live_state.keys()) {
+            return Err("its live_state does not list exactly the addresses it changes".into());
+        }
+        Ok(())
     }
 
     /// Lists why this plan no longer describes the account, comparing it with a
@@ -142,6 +183,12 @@ impl SavedPlan {
             reasons.push(format!(
                 "the blueprint {} changed since the plan was made",
                 self.blueprint.path
+            ));
+        }
+        if now.blueprint != self.plan.blueprint {
+            reasons.push(format!(
+                "the plan is for blueprint {}, but the file now declares {}",
+                self.plan.blueprint, now.blueprint
             ));
         }
         if now.account != self.account || now.region != self.region {
@@ -276,6 +323,37 @@ mod tests {
     }
 
     #[test]
+    fn read_rejects_inconsistent_header() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut value = serde_json::to_value(saved()).unwrap();
+        value["plan"]["account"] = json!("999999999999");
+        let path = write_json(&dir, &value);
+        let error = SavedPlan::read(&path).unwrap_err().to_string();
+        assert!(error.contains("another account"), "{error}");
+    }
+
+    #[test]
+    fn read_rejects_duplicate_changes() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut value = serde_json::to_value(saved()).unwrap();
+        let first = value["plan"]["changes"][0].clone();
+        value["plan"]["changes"].as_array_mut().unwrap().push(first);
+        let path = write_json(&dir, &value);
+        let error = SavedPlan::read(&path).unwrap_err().to_string();
+        assert!(error.contains("more than one change"), "{error}");
+    }
+
+    #[test]
+    fn read_rejects_missing_live_state() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut value = serde_json::to_value(saved()).unwrap();
+        value["live_state"] = json!({});
+        let path = write_json(&dir, &value);
+        let error = SavedPlan::read(&path).unwrap_err().to_string();
+        assert!(error.contains("live_state"), "{error}");
+    }
+
+    #[test]
     fn write_then_read_round_trips() {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("plan.json");
@@ -370,7 +448,7 @@ mod tests {
                 made_by, format, this, ..
             } => {
                 assert_eq!(made_by, "0.0.0-other");
-                assert_eq!(format, PLAN_FILE_VERSION);
+                assert_eq!(format, PLAN_FILE_VERSION.to_string());
                 assert_eq!(this, env!("CARGO_PKG_VERSION"));
             }
             error => panic!("expected a version error, got {error:?}"),
@@ -386,7 +464,7 @@ mod tests {
         match SavedPlan::read(&path).unwrap_err() {
             ReadError::Version { made_by, format, .. } => {
                 assert_eq!(made_by, env!("CARGO_PKG_VERSION"));
-                assert_eq!(format, PLAN_FILE_VERSION + 1);
+                assert_eq!(format, (PLAN_FILE_VERSION + 1).to_string());
             }
             error => panic!("expected a version error, got {error:?}"),
         }
