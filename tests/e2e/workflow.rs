@@ -95,6 +95,13 @@ async fn stale_saved_plan_is_refused() {
     let plan = hipcloud(&["plan", &path, "--out", &plan_file], &env);
     assert_eq!(plan.status.code(), Some(0), "{}", stderr(&plan));
 
+    // A plan file must be .json and never the blueprint itself.
+    for out in [path.as_str(), &dir.path().join("plan.txt").to_string_lossy()] {
+        let refused = hipcloud(&["plan", &path, "--out", out], &env);
+        assert_eq!(refused.status.code(), Some(1), "--out {out}");
+    }
+    assert!(std::fs::read_to_string(&path).unwrap().contains(ANALYST_HOURS_CHANGED));
+
     // Then someone changes the account by hand before the plan is applied.
     add_inline_policy(&account, "research-lab-analyst").await;
     disable_rotation(&account).await;
@@ -141,8 +148,15 @@ async fn drift_reports_hand_changes_only() {
     assert_eq!(clean.status.code(), Some(0), "{}", stdout(&clean));
     assert!(stdout(&clean).contains("no drift."));
 
-    // A pending blueprint change, which is not drift, and two hand changes.
+    // A pending blueprint change is not drift, unless the schedule watches an
+    // always-applied branch and asks for it to count.
     std::fs::write(&path, text.replace(ANALYST_HOURS, ANALYST_HOURS_CHANGED)).unwrap();
+    let pending = hipcloud(&["drift", &path], &env);
+    assert_eq!(pending.status.code(), Some(0), "{}", stdout(&pending));
+    let strict = hipcloud(&["drift", &path, "--include-pending"], &env);
+    assert_eq!(strict.status.code(), Some(2), "{}", stdout(&strict));
+
+    // Two hand changes.
     disable_rotation(&account).await;
     add_inline_policy(&account, "research-lab-etl").await;
 
