@@ -21,6 +21,7 @@ const TOP_LEVEL: &[&str] = &[
     "glue_catalog",
     "sagemaker_domain",
     "sagemaker_user_profile",
+    "waiver",
     "env",
 ];
 const BLUEPRINT_FIELDS: &[&str] = &["name", "account", "region", "apply_principal", "tags"];
@@ -152,6 +153,7 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
     let profiles = reader.resources(&top, Kind::SageMakerUserProfile, |r, name, fields, span| {
         r.sagemaker_user_profile(name, fields, span)
     });
+    let waivers = reader.waivers(&top);
     let spans = reader.spans;
 
     let (name, account, region, apply_principal, tags) = header;
@@ -171,6 +173,7 @@ fn read(source: &Source, mut root: Table, env: Option<&str>, d: &mut Diagnostics
         glue_catalog: catalog.as_ref().map(|(c, _)| c.clone()),
         sagemaker_domains: domains.iter().map(|(d, _)| d.clone()).collect(),
         sagemaker_user_profiles: profiles.iter().map(|(p, _)| p.clone()).collect(),
+        waivers,
         spans,
     };
     let references = super::references::References {

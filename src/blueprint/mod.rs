@@ -11,6 +11,7 @@ mod role;
 pub mod rules;
 mod sagemaker;
 pub mod spec;
+pub mod waiver;
 
 pub use diagnostic::{Diagnostic, Diagnostics, Source};
 pub use load::{environments, load};

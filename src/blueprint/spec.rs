@@ -31,8 +31,26 @@ pub struct Blueprint {
     pub glue_catalog: Option<GlueCatalogSpec>,
     pub sagemaker_domains: Vec<SageMakerDomainSpec>,
     pub sagemaker_user_profiles: Vec<SageMakerUserProfileSpec>,
+    /// Documented risk decisions for findings of waivable rules.
+    pub waivers: Vec<Waiver>,
     /// Where each resource's table starts, for errors found after loading.
     pub spans: BTreeMap<Address, Range<usize>>,
+}
+
+/// A waiver: one rule's finding at one address is accepted until `expires`,
+/// with the reason, the equivalent control and who approved it.
+#[derive(Clone, Debug)]
+pub struct Waiver {
+    /// `waiver.NAME`.
+    pub name: String,
+    pub rule: String,
+    pub address: Address,
+    pub reason: String,
+    pub equivalent_control: String,
+    pub approver: String,
+    /// The last day the waiver applies, inclusive.
+    pub expires: time::Date,
+    pub span: Range<usize>,
 }
 
 /// Where people may reach PHI from.
