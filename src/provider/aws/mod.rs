@@ -106,55 +106,14 @@ impl AwsProvider {
         self.notices.lock().map(|n| n.clone()).unwrap_or_default()
     }
 
-    fn tags(
-        &self,
-        address: &Address,
-        resource_tags: &BTreeMap<String, String>,
-        protect: bool,
-    ) -> BTreeMap<String, String> {
-        let mut tags = self.blueprint.tags.clone();
-        tags.extend(resource_tags.clone());
-        tags.insert(TAG_BLUEPRINT.into(), self.blueprint.name.clone());
-        tags.insert(TAG_ADDRESS.into(), address.to_string());
-        if protect {
-            tags.insert(TAG_PROTECT.into(), "true".into());
-        }
-        tags
-    }
-
     /// The desired state of every blueprint resource under `ctx`.
     fn desired_all(&self, ctx: &Context) -> Vec<Desired> {
-        self.blueprint
-            .addresses()
-            .iter()
-            .filter_map(|address| self.desired_for(address, ctx))
-            .collect()
+        desired_all(&self.blueprint, ctx)
     }
 
     /// The desired state of one blueprint resource under `ctx`.
     fn desired_for(&self, address: &Address, ctx: &Context) -> Option<Desired> {
-        let bp = &*self.blueprint;
-        match address.kind {
-            Kind::Key => bp
-                .key(address)
-                .map(|k| key::desired(bp, k, ctx, self.tags(address, &k.tags, k.protect))),
-            Kind::Bucket => bp
-                .bucket(address)
-                .map(|b| bucket::desired(bp, b, ctx, self.tags(address, &b.tags, b.protect))),
-            Kind::Role => bp
-                .role(address)
-                .map(|r| role::desired(bp, r, ctx, self.tags(address, &r.tags, false))),
-            Kind::GlueConnection => bp
-                .glue_connection(address)
-                .map(|c| glue::desired(bp, c, ctx, self.tags(address, &c.tags, false))),
-            Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
-            Kind::SageMakerDomain => bp
-                .sagemaker_domain(address)
-                .map(|d| sagemaker::desired(bp, d, ctx, self.tags(address, &d.tags, d.protect))),
-            Kind::SageMakerUserProfile => bp
-                .sagemaker_user_profile(address)
-                .map(|p| profile::desired(bp, p, ctx, self.tags(address, &p.tags, false))),
-        }
+        desired_for(&self.blueprint, address, ctx)
     }
 
     /// The desired state of one resource under the current apply context, which
@@ -174,5 +133,77 @@ impl AwsProvider {
 
     fn observed(&self, address: &Address) -> Option<Observed> {
         self.observed.lock().ok()?.get(address).cloned()
+    }
+}
+
+/// The desired state with no cloud call, for the checks `validate` runs:
+/// account facts come from the blueprint, and ARNs that exist only after apply
+/// are placeholders.
+pub fn offline_desired(bp: &Blueprint) -> BTreeMap<Address, Desired> {
+    let ctx = Context {
+        account: bp.account.clone(),
+        region: bp.region.clone(),
+        partition: planning::partition(&bp.region).into(),
+        blueprint: bp.name.clone(),
+        admin_principal: bp
+            .apply_principal
+            .clone()
+            .unwrap_or_else(|| "(the principal that applies)".into()),
+        key_arns: BTreeMap::new(),
+        domain_ids: BTreeMap::new(),
+        created_roles: Default::default(),
+        propagation: retry::Propagation::default(),
+        secrets: BTreeMap::new(),
+    };
+    desired_all(bp, &ctx)
+        .into_iter()
+        .map(|d| (d.address.clone(), d))
+        .collect()
+}
+
+fn tags(
+    bp: &Blueprint,
+    address: &Address,
+    resource_tags: &BTreeMap<String, String>,
+    protect: bool,
+) -> BTreeMap<String, String> {
+    let mut tags = bp.tags.clone();
+    tags.extend(resource_tags.clone());
+    tags.insert(TAG_BLUEPRINT.into(), bp.name.clone());
+    tags.insert(TAG_ADDRESS.into(), address.to_string());
+    if protect {
+        tags.insert(TAG_PROTECT.into(), "true".into());
+    }
+    tags
+}
+
+fn desired_all(bp: &Blueprint, ctx: &Context) -> Vec<Desired> {
+    bp.addresses()
+        .iter()
+        .filter_map(|address| desired_for(bp, address, ctx))
+        .collect()
+}
+
+fn desired_for(bp: &Blueprint, address: &Address, ctx: &Context) -> Option<Desired> {
+    match address.kind {
+        Kind::Key => bp
+            .key(address)
+            .map(|k| key::desired(bp, k, ctx, tags(bp, address, &k.tags, k.protect))),
+        Kind::Bucket => bp
+            .bucket(address)
+            .map(|b| bucket::desired(bp, b, ctx, tags(bp, address, &b.tags, b.protect))),
+        Kind::Role => bp
+            .role(address)
+            .map(|r| role::desired(bp, r, ctx, tags(bp, address, &r.tags, false))),
+        Kind::GlueConnection => bp
+            .glue_connection(address)
+            .map(|c| glue::desired(bp, c, ctx, tags(bp, address, &c.tags, false))),
+        Kind::GlueCatalog => bp.glue_catalog.as_ref().map(|c| catalog::desired(c, ctx)),
+        Kind::SageMakerDomain => bp
+            .sagemaker_domain(address)
+            .map(|d| sagemaker::desired(bp, d, ctx, tags(bp, address, &d.tags, d.protect))),
+        Kind::SageMakerUserProfile => bp
+            .sagemaker_user_profile(address)
+            .map(|p| profile::desired(bp, p, ctx, tags(bp, address, &p.tags, false))),
     }
 }

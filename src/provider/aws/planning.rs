@@ -403,7 +403,7 @@ fn is_pending_deletion(key: &Observed) -> bool {
 }
 
 /// The ARN partition of a region.
-fn partition(region: &str) -> &'static str {
+pub(super) fn partition(region: &str) -> &'static str {
     if region.starts_with("cn-") {
         "aws-cn"
     } else if region.starts_with("us-gov-") {
