@@ -10,6 +10,7 @@ pub mod commands;
 pub mod graph;
 pub mod output;
 pub mod plan;
+pub mod policy;
 pub mod policy_doc;
 pub mod provider;
 pub mod state;
