@@ -40,6 +40,11 @@ pub struct GlobalArgs {
     #[arg(long, global = true, value_enum, default_value_t = ColorChoice::Auto, value_name = "WHEN")]
     pub color: ColorChoice,
 
+    /// Add the Rego rules in DIR (every *.rego file below it) to the built-in
+    /// HIPAA pack [env: HIPCLOUD_POLICY_DIR].
+    #[arg(long, global = true, value_name = "DIR")]
+    pub policy_dir: Option<PathBuf>,
+
     /// Log decisions and API activity to stderr (-v: debug, -vv: trace). RUST_LOG overrides.
     #[arg(short, long, global = true, action = clap::ArgAction::Count)]
     pub verbose: u8,
@@ -69,6 +74,39 @@ pub enum Command {
     /// blueprints at once. Read-only. Exit 0 when clean, 2 when any account
     /// drifted, 1 when any check failed.
     Drift(DriftArgs),
+    /// Check a blueprint against the HIPAA policy rules, or test the rules.
+    #[command(subcommand)]
+    Policy(PolicyCommand),
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PolicyCommand {
+    /// Check the blueprint's desired state against every rule without calling
+    /// the cloud. Exit 2 when a high-severity violation has no waiver in force.
+    Check(PolicyCheckArgs),
+    /// Run the rules' own Rego tests (`test_*` rules in *_test.rego files) of
+    /// the built-in pack and of --policy-dir. Exit 1 when any test fails.
+    Test(PolicyTestArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyCheckArgs {
+    #[command(flatten)]
+    pub blueprint: BlueprintArg,
+
+    /// Output format: `sarif` writes SARIF 2.1.0 for code scanning.
+    #[arg(long, value_enum, default_value_t = PolicyFormat::Text)]
+    pub format: PolicyFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct PolicyTestArgs {}
+
+#[derive(Clone, Copy, Debug, PartialEq, Eq, ValueEnum)]
+pub enum PolicyFormat {
+    Text,
+    Json,
+    Sarif,
 }
 
 #[derive(Debug, Args)]
@@ -129,6 +167,14 @@ fn or_default_blueprint(path: Option<&PathBuf>) -> PathBuf {
 }
 
 impl GlobalArgs {
+    /// The organisation's rule directory: `--policy-dir`, else a non-empty
+    /// `HIPCLOUD_POLICY_DIR`.
+    pub fn policy_dir(&self) -> Option<PathBuf> {
+        self.policy_dir
+            .clone()
+            .or_else(|| non_empty_env("HIPCLOUD_POLICY_DIR").map(PathBuf::from))
+    }
+
     /// The environment: `--env`, else a non-empty `HIPCLOUD_ENV`.
     pub fn environment(&self) -> Option<String> {
         self.env

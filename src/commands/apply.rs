@@ -99,6 +99,10 @@ pub async fn run(global: &GlobalArgs, args: &ApplyArgs) -> u8 {
             );
         }
     }
+    if super::policy::report_blocking(global, &plan.findings) {
+        eprintln!("Apply rejected by the HIPAA policy checks above; nothing was changed. Fix the blueprint, or add a [waiver.NAME] where the rule allows one.");
+        return EXIT_ERROR;
+    }
     let mut blocked = plan.blocking_guards(&allowed);
     let changes_keys = plan.changes.iter().any(|c| c.address.kind == crate::address::Kind::Key);
     if let (Some(warning), true) = (&snapshot.apply_principal_mismatch, changes_keys) {

@@ -9,6 +9,7 @@ use crate::cli::{DriftArgs, Format, GlobalArgs};
 use crate::plan::drift::{self, Report};
 
 use super::connect;
+use super::policy::try_evaluate;
 
 pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
     let env = global.environment();
@@ -39,7 +40,17 @@ pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
             );
             let provider = connect(blueprint).await;
             match provider.plan().await {
-                Ok(snapshot) => Report::from_plan(&path, &snapshot.plan, &snapshot.desired, &snapshot.observed),
+                Ok(snapshot) => {
+                    let mut report = Report::from_plan(&path, &snapshot.plan, &snapshot.desired, &snapshot.observed);
+                    match try_evaluate(global, provider.blueprint(), None, Some(&snapshot.observed)) {
+                        Ok((_, findings)) => report.policy = findings,
+                        Err(error) => {
+                            report.status = drift::Status::Error;
+                            report.error = Some(format!("the policy checks failed: {error}"));
+                        }
+                    }
+                    report
+                }
                 Err(error) => {
                     let mut report = Report::failed(&path, env, error.to_string());
                     report.blueprint = Some(name);

@@ -4,6 +4,7 @@
 mod apply;
 mod drift;
 mod plan;
+mod policy;
 mod show;
 mod validate;
 
@@ -11,7 +12,7 @@ use std::process::ExitCode;
 use std::sync::Arc;
 
 use crate::blueprint::{self, Blueprint, LoadError};
-use crate::cli::{Cli, Command, GlobalArgs};
+use crate::cli::{Cli, Command, GlobalArgs, PolicyCommand};
 use crate::output;
 use crate::provider::aws::{AwsProvider, Clients};
 
@@ -29,6 +30,8 @@ pub async fn run(cli: Cli) -> ExitCode {
         Command::Drift(args) => drift::run(&cli.global, args).await,
         Command::Apply(args) => apply::run(&cli.global, args).await,
         Command::Show(args) => show::run(&cli.global, args),
+        Command::Policy(PolicyCommand::Check(args)) => policy::check(&cli.global, args),
+        Command::Policy(PolicyCommand::Test(args)) => policy::test(&cli.global, args),
     };
     ExitCode::from(code)
 }

@@ -122,7 +122,16 @@ pub async fn read_plan(global: &GlobalArgs, provider: &AwsProvider) -> Option<Sn
         );
     }
     match result {
-        Ok(snapshot) => Some(snapshot),
+        Ok(mut snapshot) => {
+            let (_, findings) = super::policy::evaluate(
+                global,
+                provider.blueprint(),
+                Some(&snapshot.desired),
+                Some(&snapshot.observed),
+            )?;
+            snapshot.plan.findings = findings;
+            Some(snapshot)
+        }
         Err(error) => {
             let hint = match &error {
                 PlanError::WrongAccount { .. } => Some("use credentials for the blueprint's account, or select the right environment with --env"),

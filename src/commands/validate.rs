@@ -4,7 +4,9 @@ use crate::blueprint::{self, Diagnostic, LoadError};
 use crate::cli::{BlueprintArg, GlobalArgs};
 use crate::output;
 
-use super::{print_error, EXIT_ERROR, EXIT_OK};
+use super::{policy, print_error, EXIT_ERROR, EXIT_OK};
+use crate::policy::report;
+use crate::provider::aws::offline_desired;
 
 /// Checks the blueprint with the selected environment. Without one, checks the
 /// base file and every declared environment, and reports each environment's
@@ -91,5 +93,16 @@ pub fn run(global: &GlobalArgs, args: &BlueprintArg) -> u8 {
         checked.join(", "),
         summary.join(", ")
     );
+
+    // The policy rules see the desired state of the selected environment (or
+    // the base file), built without any cloud call.
+    let desired = offline_desired(base);
+    let Some((_, findings)) = policy::evaluate(global, base, Some(&desired), None) else {
+        return EXIT_ERROR;
+    };
+    print!("{}", report::text(&findings, &path_text));
+    if policy::report_blocking(global, &findings) {
+        return EXIT_ERROR;
+    }
     EXIT_OK
 }

@@ -71,6 +71,8 @@ pub struct Report {
     pub pending: Vec<Pending>,
     /// True when pending blueprint changes count as drift (`--include-pending`).
     pub pending_is_drift: bool,
+    /// The policy findings on the live state, waivers applied.
+    pub policy: Vec<crate::policy::assess::Assessed>,
 }
 
 impl Report {
@@ -134,6 +136,7 @@ impl Report {
             findings,
             pending,
             pending_is_drift: false,
+            policy: Vec::new(),
         }
     }
 
@@ -159,6 +162,7 @@ impl Report {
             findings: Vec::new(),
             pending: Vec::new(),
             pending_is_drift: false,
+            policy: Vec::new(),
         }
     }
 }
@@ -307,6 +311,11 @@ pub fn text(reports: &[Report]) -> String {
                 );
             }
         }
+        if !report.policy.is_empty() {
+            for line in crate::policy::report::text(&report.policy, &report.blueprint_file).lines() {
+                let _ = writeln!(out, "  {line}");
+            }
+        }
     }
     out
 }
@@ -393,6 +402,9 @@ pub fn markdown(reports: &[Report]) -> String {
                 );
             }
             out.push('\n');
+        }
+        if !report.policy.is_empty() {
+            out.push_str(&crate::policy::report::markdown(&report.policy, &report.blueprint_file));
         }
     }
     out
@@ -498,6 +510,7 @@ mod tests {
             region: "us-east-1".into(),
             changes: crate::plan::changes(&desired, &observed, &BTreeMap::new()),
             notes: vec![],
+            findings: Vec::new(),
         };
         let desired = desired.into_iter().map(|d| (d.address.clone(), d)).collect();
         let observed = observed.into_iter().map(|o| (o.address.clone(), o)).collect();

@@ -188,6 +188,7 @@ pub(crate) fn every_action() -> Plan {
             "bucket.access_logs uses SSE-S3 <not a key>.".into(),
             "key.archive keeps the shortest deletion window | 7 days.".into(),
         ],
+        findings: Vec::new(),
     }
 }
 
@@ -219,5 +220,6 @@ pub(crate) fn many_buckets(count: usize) -> Plan {
         region: "us-east-1".into(),
         changes,
         notes: vec![],
+        findings: Vec::new(),
     }
 }

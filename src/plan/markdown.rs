@@ -47,8 +47,9 @@ impl Render for Markdown {
         let _ = writeln!(head, "### hipcloud plan: `{}`{env}\n", plan.blueprint);
         let _ = writeln!(head, "Account `{}`, region `{}`.\n", plan.account, plan.region);
         if !plan.has_changes() {
-            let _ = writeln!(head, "**{NO_CHANGES}**");
+            let _ = writeln!(head, "**{NO_CHANGES}**\n");
             notes(&mut head, plan);
+            findings(&mut head, plan);
             return head;
         }
         let _ = writeln!(head, "**{}**\n", summary_line(plan.summary()));
@@ -81,6 +82,7 @@ impl Render for Markdown {
             head.push('\n');
         }
         notes(&mut head, plan);
+        findings(&mut head, plan);
 
         // Destructive changes first, then the rest, each group in address order.
         let (destructive, other): (Vec<&Change>, Vec<&Change>) = plan.changes.iter().partition(|c| c.is_destructive());
@@ -124,6 +126,12 @@ fn table(out: &mut String, plan: &Plan) {
         let _ = writeln!(out, "| `{kind}` | {create} | {update} | {replace} | {delete} |");
     }
     out.push('\n');
+}
+
+fn findings(out: &mut String, plan: &Plan) {
+    if !plan.findings.is_empty() {
+        out.push_str(&crate::policy::report::markdown(&plan.findings, ""));
+    }
 }
 
 fn notes(out: &mut String, plan: &Plan) {

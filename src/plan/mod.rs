@@ -33,6 +33,10 @@ pub struct Plan {
     /// Facts a reviewer should see that are not changes, such as the SSE-S3
     /// exception of access-log buckets.
     pub notes: Vec<String>,
+    /// The policy findings on the desired and the live state, waivers applied.
+    /// Saved plans record them for readers; `show` does not read them back.
+    #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
+    pub findings: Vec<crate::policy::assess::Assessed>,
 }
 
 /// Counts of changes by action, for the summary line.

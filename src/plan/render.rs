@@ -168,6 +168,7 @@ impl Render for Text {
         }
         if !plan.has_changes() {
             let _ = writeln!(out, "{NO_CHANGES}");
+            findings(&mut out, plan);
             return out;
         }
         let _ = writeln!(out, "hipcloud will perform the following actions:\n");
@@ -177,7 +178,16 @@ impl Render for Text {
             self.change(&mut out, change);
         }
         let _ = writeln!(out, "{}", summary_line(plan.summary()));
+        findings(&mut out, plan);
         out
+    }
+}
+
+/// Appends the policy findings, after a blank line, when there are any.
+fn findings(out: &mut String, plan: &Plan) {
+    if !plan.findings.is_empty() {
+        out.push('\n');
+        out.push_str(&crate::policy::report::text(&plan.findings, ""));
     }
 }
 

@@ -273,6 +273,7 @@ impl AwsProvider {
             region: bp.region.clone(),
             changes,
             notes,
+            findings: Vec::new(),
         };
         *self.context.lock().expect("context lock") = Some(ctx);
         *self.observed.lock().expect("observed lock") = observed.clone();
