@@ -4,5 +4,6 @@ mod cli;
 mod drift;
 mod harness;
 mod lifecycle;
+mod policy;
 mod secrets;
 mod workflow;
