@@ -230,3 +230,60 @@ broad_attached_policies(state) := {{"arn": arn, "name": name, "pattern": pattern
 	name := parts[1]
 	pattern := broad_managed_policies[name]
 }
+
+glue_connections contains state if {
+	some state in states
+	state.kind == "glue_connection"
+}
+
+glue_catalogs contains state if {
+	some state in states
+	state.kind == "glue_catalog"
+}
+
+sagemaker_domains contains state if {
+	some state in states
+	state.kind == "sagemaker_domain"
+}
+
+sagemaker_user_profiles contains state if {
+	some state in states
+	state.kind == "sagemaker_user_profile"
+}
+
+# True when a KMS key reference names a customer managed key: a key ARN, key
+# id, alias or hipcloud's placeholder for a blueprint key that does not exist
+# yet. AWS managed keys are named by `alias/aws/` aliases. Whether a bare key
+# id or key ARN is customer managed is not visible in the input, so it passes.
+is_customer_managed_key(key) if {
+	is_string(key)
+	key != ""
+	not contains(key, "alias/aws/")
+}
+
+# The ARN of a role state, from its name and path as IAM builds it.
+role_arn(state) := sprintf("arn:%s:iam::%s:role%s%s", [partition, account, field(state, "path"), field(state, "name")])
+
+# True when the blueprint declares the resource entry: it has a desired state,
+# or a line in the blueprint file. Drift evaluates live state only, so there the
+# line is the sign of a declared resource.
+is_declared(entry) if is_object(object.get(entry, "desired", null))
+
+is_declared(entry) if object.get(entry, "line", null) != null
+
+# The endpoint name that `kms:ViaService` gives a service in the blueprint's
+# region. China regions use the `amazonaws.com.cn` domain.
+via_service(service) := sprintf("%s.%s.amazonaws.com.cn", [service, input.blueprint.region]) if partition == "aws-cn"
+
+via_service(service) := sprintf("%s.%s.amazonaws.com", [service, input.blueprint.region]) if partition != "aws-cn"
+
+# True when a statement's `kms:ViaService` condition, if it has one, admits
+# calls through `service`, such as "glue". Only the narrowing operators are
+# read: a statement limited by any other operator does not count.
+allows_via_service(statement, service) if not "kms:viaservice" in condition_keys(statement)
+
+allows_via_service(statement, service) if {
+	some op in narrowing_operators
+	some value in condition_values(statement, op, "kms:ViaService")
+	glob.match(lower(value), [], via_service(service))
+}

@@ -48,6 +48,12 @@ fn builtin_pack_has_every_catalogue_rule() {
     let mut ids: Vec<&str> = engine.rules().iter().map(|r| r.id.as_str()).collect();
     ids.sort();
     let expected = [
+        "HC-GLUE-01",
+        "HC-GLUE-02",
+        "HC-GLUE-03",
+        "HC-GLUE-04",
+        "HC-GLUE-05",
+        "HC-GLUE-06",
         "HC-IAM-01",
         "HC-IAM-02",
         "HC-IAM-03",
@@ -67,6 +73,12 @@ fn builtin_pack_has_every_catalogue_rule() {
         "HC-S3-06",
         "HC-S3-07",
         "HC-S3-08",
+        "HC-SM-01",
+        "HC-SM-02",
+        "HC-SM-03",
+        "HC-SM-04",
+        "HC-SM-05",
+        "HC-SM-06",
     ];
     assert_eq!(ids, expected);
     let medium: Vec<&str> = engine
@@ -75,7 +87,7 @@ fn builtin_pack_has_every_catalogue_rule() {
         .filter(|r| r.severity == Severity::Medium)
         .map(|r| r.id.as_str())
         .collect();
-    assert_eq!(medium.len(), 3, "{medium:?}");
+    assert_eq!(medium.len(), 7, "{medium:?}");
 }
 
 #[test]

@@ -3,6 +3,7 @@
 
 mod engine;
 mod fixtures;
+mod glue_sagemaker;
 mod iam;
 mod input;
 mod kms;
