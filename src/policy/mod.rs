@@ -77,4 +77,6 @@ pub use pack::{builtin_files, directory_files, PolicyFile};
 pub use testing::{run_tests, run_tests_in, TestOutcome, TestReport};
 
 #[cfg(test)]
+mod sarif_tests;
+#[cfg(test)]
 mod tests;

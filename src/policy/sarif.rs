@@ -3,6 +3,7 @@
 //! blueprint line of its resource. Waived findings stay results, carrying a
 //! suppression that records the waiver, as SARIF intends for accepted risks.
 
+use percent_encoding::{utf8_percent_encode, AsciiSet, CONTROLS};
 use serde_json::{json, Value};
 
 use super::assess::{Assessed, WaiverStatus};
@@ -11,8 +12,31 @@ use super::finding::{Outcome, RuleMetadata, Severity};
 /// The schema URI SARIF consumers use to recognise the version.
 const SCHEMA: &str = "https://json.schemastore.org/sarif-2.1.0.json";
 
+/// Bytes that may not appear as they are in a URI path (RFC 3986 `pchar`),
+/// other than the `/` separator. `%` is escaped so that a literal percent sign
+/// is not read as an escape, and `:` so that a first segment such as `c:` is
+/// not read as a scheme. Non-ASCII bytes are always escaped.
+const PATH_ESCAPES: &AsciiSet = &CONTROLS
+    .add(b' ')
+    .add(b'"')
+    .add(b'#')
+    .add(b'%')
+    .add(b':')
+    .add(b'<')
+    .add(b'>')
+    .add(b'?')
+    .add(b'[')
+    .add(b'\\')
+    .add(b']')
+    .add(b'^')
+    .add(b'`')
+    .add(b'{')
+    .add(b'|')
+    .add(b'}');
+
 /// Renders a SARIF log with one run. `file` is the blueprint path results
-/// point at, relative to the repository root when it was given that way.
+/// point at, relative to the repository root when it was given that way. It
+/// is written percent-encoded, because SARIF requires a URI reference there.
 pub fn render(rules: &[&RuleMetadata], findings: &[Assessed], file: &str) -> String {
     let mut rules: Vec<&RuleMetadata> = rules.to_vec();
     rules.sort_by(|a, b| a.id.cmp(&b.id));
@@ -73,13 +97,15 @@ fn descriptor(rule: &RuleMetadata) -> Value {
 
 fn result(assessed: &Assessed, rule_index: Option<usize>, file: &str) -> Value {
     let finding = &assessed.finding;
-    let level = match finding.outcome {
-        Outcome::Violation => level(finding.rule.severity),
-        Outcome::Exception => "note",
+    // A documented exception is not a failure: SARIF's `informational` kind,
+    // whose level must be `none`.
+    let (kind, level) = match finding.outcome {
+        Outcome::Violation => ("fail", level(finding.rule.severity)),
+        Outcome::Exception => ("informational", "none"),
     };
     let mut location = json!({
         "physicalLocation": {
-            "artifactLocation": { "uri": file },
+            "artifactLocation": { "uri": utf8_percent_encode(file, PATH_ESCAPES).to_string() },
         },
         "logicalLocations": [{
             "fullyQualifiedName": finding.address.to_string(),
@@ -91,6 +117,7 @@ fn result(assessed: &Assessed, rule_index: Option<usize>, file: &str) -> Value {
     }
     let mut value = json!({
         "ruleId": finding.rule.id,
+        "kind": kind,
         "level": level,
         "message": {
             "text": format!("{} {}: {}", finding.address, finding.field, finding.message)
