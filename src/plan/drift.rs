@@ -511,6 +511,7 @@ mod tests {
             changes: crate::plan::changes(&desired, &observed, &BTreeMap::new()),
             notes: vec![],
             findings: Vec::new(),
+            blueprint_file: String::new(),
         };
         let desired = desired.into_iter().map(|d| (d.address.clone(), d)).collect();
         let observed = observed.into_iter().map(|o| (o.address.clone(), o)).collect();

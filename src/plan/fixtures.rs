@@ -189,6 +189,7 @@ pub(crate) fn every_action() -> Plan {
             "key.archive keeps the shortest deletion window | 7 days.".into(),
         ],
         findings: Vec::new(),
+        blueprint_file: String::new(),
     }
 }
 
@@ -221,5 +222,6 @@ pub(crate) fn many_buckets(count: usize) -> Plan {
         changes,
         notes: vec![],
         findings: Vec::new(),
+        blueprint_file: String::new(),
     }
 }

@@ -130,7 +130,7 @@ fn table(out: &mut String, plan: &Plan) {
 
 fn findings(out: &mut String, plan: &Plan) {
     if !plan.findings.is_empty() {
-        out.push_str(&crate::policy::report::markdown(&plan.findings, ""));
+        out.push_str(&crate::policy::report::markdown(&plan.findings, &plan.blueprint_file));
     }
 }
 

@@ -37,6 +37,9 @@ pub struct Plan {
     /// Saved plans record them for readers; `show` does not read them back.
     #[serde(default, skip_deserializing, skip_serializing_if = "Vec::is_empty")]
     pub findings: Vec<crate::policy::assess::Assessed>,
+    /// The blueprint file, for the locations of findings. Not part of the JSON.
+    #[serde(skip)]
+    pub blueprint_file: String,
 }
 
 /// Counts of changes by action, for the summary line.

@@ -187,7 +187,7 @@ impl Render for Text {
 fn findings(out: &mut String, plan: &Plan) {
     if !plan.findings.is_empty() {
         out.push('\n');
-        out.push_str(&crate::policy::report::text(&plan.findings, ""));
+        out.push_str(&crate::policy::report::text(&plan.findings, &plan.blueprint_file));
     }
 }
 

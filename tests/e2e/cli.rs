@@ -11,7 +11,7 @@ async fn plan_apply_replan_exit_codes() {
     let plan = hipcloud(&["plan", &path, "--detailed-exitcode"], &env);
     assert_eq!(plan.status.code(), Some(2), "{}", String::from_utf8_lossy(&plan.stderr));
     let text = String::from_utf8(plan.stdout).unwrap();
-    insta::with_settings!({filters => vec![(account.id.as_str(), "[ACCOUNT]")]}, {
+    insta::with_settings!({filters => vec![(account.id.as_str(), "[ACCOUNT]"), (r"\(/[^ ]*/research-lab\.toml:", "([BLUEPRINT]:")]}, {
         insta::assert_snapshot!("initial_plan", text);
     });
 

@@ -274,6 +274,7 @@ impl AwsProvider {
             changes,
             notes,
             findings: Vec::new(),
+            blueprint_file: bp.source.path.clone(),
         };
         *self.context.lock().expect("context lock") = Some(ctx);
         *self.observed.lock().expect("observed lock") = observed.clone();
