@@ -9,10 +9,24 @@ use crate::cli::{DriftArgs, Format, GlobalArgs};
 use crate::plan::drift::{self, Report};
 
 use super::connect;
-use super::policy::try_evaluate;
+use super::policy::{assess_with, load_engine};
+use super::{print_error, EXIT_ERROR};
 
 pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
     let env = global.environment();
+    // The rules are parsed once and shared by every blueprint's check.
+    let engine = match load_engine(global) {
+        Ok(engine) => engine,
+        Err(error) => {
+            print_error(
+                global,
+                &error.to_string(),
+                Some("fix the rule file, or run `hipcloud policy test`"),
+            );
+            return EXIT_ERROR;
+        }
+    };
+    let engine = &engine;
     let checks = args.blueprints.iter().map(|path| {
         let path = path.to_string_lossy().into_owned();
         let env = env.clone();
@@ -42,8 +56,8 @@ pub async fn run(global: &GlobalArgs, args: &DriftArgs) -> u8 {
             match provider.plan().await {
                 Ok(snapshot) => {
                     let mut report = Report::from_plan(&path, &snapshot.plan, &snapshot.desired, &snapshot.observed);
-                    match try_evaluate(global, provider.blueprint(), None, Some(&snapshot.observed)) {
-                        Ok((_, findings)) => report.policy = findings,
+                    match assess_with(engine, provider.blueprint(), None, Some(&snapshot.observed)) {
+                        Ok(findings) => report.policy = findings,
                         Err(error) => {
                             report.status = drift::Status::Error;
                             report.error = Some(format!("the policy checks failed: {error}"));

@@ -14,18 +14,34 @@ use crate::state::{Desired, Observed};
 
 use super::{load, print_error, EXIT_CHANGES, EXIT_ERROR, EXIT_OK};
 
-/// Evaluates the built-in pack and the organisation's rules against the given
-/// states and applies the blueprint's waivers.
+/// Loads the built-in pack and the organisation's rules from `--policy-dir`.
+pub fn load_engine(global: &GlobalArgs) -> Result<PolicyEngine, PolicyError> {
+    PolicyEngine::load(global.policy_dir().as_deref())
+}
+
+/// Evaluates loaded rules against the given states and applies the
+/// blueprint's waivers.
+pub fn assess_with(
+    engine: &PolicyEngine,
+    blueprint: &Blueprint,
+    desired: Option<&BTreeMap<Address, Desired>>,
+    observed: Option<&BTreeMap<Address, Observed>>,
+) -> Result<Vec<Assessed>, PolicyError> {
+    let input = build_input(&BlueprintFacts::from_blueprint(blueprint), desired, observed);
+    let findings = engine.evaluate(&input)?;
+    Ok(assess(findings, &blueprint.waivers, today()))
+}
+
+/// Loads the rules and evaluates them against the given states.
 pub fn try_evaluate(
     global: &GlobalArgs,
     blueprint: &Blueprint,
     desired: Option<&BTreeMap<Address, Desired>>,
     observed: Option<&BTreeMap<Address, Observed>>,
 ) -> Result<(PolicyEngine, Vec<Assessed>), PolicyError> {
-    let engine = PolicyEngine::load(global.policy_dir().as_deref())?;
-    let input = build_input(&BlueprintFacts::from_blueprint(blueprint), desired, observed);
-    let findings = engine.evaluate(&input)?;
-    Ok((engine, assess(findings, &blueprint.waivers, today())))
+    let engine = load_engine(global)?;
+    let findings = assess_with(&engine, blueprint, desired, observed)?;
+    Ok((engine, findings))
 }
 
 /// Runs `try_evaluate`, printing the error and returning `None` when a rule

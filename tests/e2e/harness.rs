@@ -196,3 +196,26 @@ pub fn write_blueprint(text: &str) -> (tempfile::TempDir, String) {
     std::fs::write(&path, text).unwrap();
     (dir, path.to_string_lossy().into_owned())
 }
+
+/// Returns a process's stdout as text.
+pub fn stdout(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stdout).into_owned()
+}
+
+/// Returns a process's stderr as text.
+pub fn stderr(output: &Output) -> String {
+    String::from_utf8_lossy(&output.stderr).into_owned()
+}
+
+/// Turns off rotation of the example's PHI key, as a person might by hand.
+pub async fn disable_rotation(account: &Account) {
+    let kms = account.kms();
+    let key = kms
+        .describe_key()
+        .key_id("alias/hipcloud/research-lab/phi")
+        .send()
+        .await
+        .unwrap();
+    let key_id = key.key_metadata.unwrap().key_id;
+    kms.disable_key_rotation().key_id(&key_id).send().await.unwrap();
+}

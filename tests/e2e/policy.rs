@@ -4,15 +4,7 @@
 use aws_sdk_s3::types::PublicAccessBlockConfiguration;
 use serde_json::Value;
 
-use crate::harness::{hipcloud, write_blueprint, Account};
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
+use crate::harness::{disable_rotation, hipcloud, stderr, stdout, write_blueprint, Account};
 
 /// Returns the finding of `rule` at `address`, panicking with every finding.
 fn finding<'a>(findings: &'a [Value], rule: &str, address: &str) -> &'a Value {
@@ -36,16 +28,7 @@ async fn drift_reports_policy_findings() {
     let apply = hipcloud(&["apply", &path, "--auto-approve"], &env);
     assert_eq!(apply.status.code(), Some(0), "{}", stderr(&apply));
 
-    // Key rotation off.
-    let kms = account.kms();
-    let key = kms
-        .describe_key()
-        .key_id("alias/hipcloud/research-lab/phi")
-        .send()
-        .await
-        .unwrap();
-    let key_id = key.key_metadata.unwrap().key_id;
-    kms.disable_key_rotation().key_id(&key_id).send().await.unwrap();
+    disable_rotation(&account).await;
 
     // The curated bucket's public access block loosened.
     let open = PublicAccessBlockConfiguration::builder()

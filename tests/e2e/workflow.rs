@@ -3,30 +3,10 @@
 
 use serde_json::Value;
 
-use crate::harness::{hipcloud, write_blueprint, Account};
+use crate::harness::{disable_rotation, hipcloud, stderr, stdout, write_blueprint, Account};
 
 const ANALYST_HOURS: &str = "max_session_hours = 4";
 const ANALYST_HOURS_CHANGED: &str = "max_session_hours = 2";
-
-fn stdout(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stdout).into_owned()
-}
-
-fn stderr(output: &std::process::Output) -> String {
-    String::from_utf8_lossy(&output.stderr).into_owned()
-}
-
-async fn disable_rotation(account: &Account) {
-    let kms = account.kms();
-    let key = kms
-        .describe_key()
-        .key_id("alias/hipcloud/research-lab/phi")
-        .send()
-        .await
-        .unwrap();
-    let key_id = key.key_metadata.unwrap().key_id;
-    kms.disable_key_rotation().key_id(&key_id).send().await.unwrap();
-}
 
 async fn add_inline_policy(account: &Account, role: &str) {
     let document =
@@ -149,7 +129,7 @@ async fn drift_reports_hand_changes_only() {
     assert!(stdout(&clean).contains("no drift."));
 
     // A pending blueprint change is not drift, unless the schedule watches an
-    // always-applied branch and asks for it to count.
+    // always-applied branch and passes --include-pending.
     std::fs::write(&path, text.replace(ANALYST_HOURS, ANALYST_HOURS_CHANGED)).unwrap();
     let pending = hipcloud(&["drift", &path], &env);
     assert_eq!(pending.status.code(), Some(0), "{}", stdout(&pending));
