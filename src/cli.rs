@@ -167,8 +167,8 @@ fn or_default_blueprint(path: Option<&PathBuf>) -> PathBuf {
 }
 
 impl GlobalArgs {
-    /// The organisation's rule directory: `--policy-dir`, else a non-empty
-    /// `HIPCLOUD_POLICY_DIR`.
+    /// Returns the organisation's rule directory: `--policy-dir`, else a
+    /// non-empty `HIPCLOUD_POLICY_DIR`.
     pub fn policy_dir(&self) -> Option<PathBuf> {
         self.policy_dir
             .clone()

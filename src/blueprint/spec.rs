@@ -342,7 +342,7 @@ pub struct Grant {
 }
 
 impl Blueprint {
-    /// The SHA-256 of the blueprint file as read, in hex. A saved plan records
+    /// Returns the SHA-256 of the blueprint file as read, in hex. A saved plan records
     /// it, so applying the plan after the file changed is refused.
     pub fn source_digest(&self) -> String {
         use sha2::{Digest, Sha256};

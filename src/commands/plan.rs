@@ -97,7 +97,7 @@ pub fn render(global: &GlobalArgs, format: Format, markdown: &Markdown, plan: &P
     }
 }
 
-/// The digest of the live state at each address, `None` where nothing exists.
+/// Returns the digest of the live state at each address, `None` where nothing exists.
 pub fn live_state(snapshot: &Snapshot, addresses: &[Address]) -> BTreeMap<Address, Option<String>> {
     addresses
         .iter()

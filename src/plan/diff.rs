@@ -104,8 +104,8 @@ fn update(desired: &Desired, observed: &Observed) -> Option<Change> {
 /// desired state, so any difference is drift. hipcloud writes the digest and
 /// applied-at tags together: applied-at without a digest means someone removed
 /// the digest by hand, which is drift too. A digest rewritten by hand to another
-/// value cannot be told from a blueprint change; `drift --include-pending`
-/// covers that case.
+/// value looks exactly like a blueprint change, so only
+/// `drift --include-pending` catches that case.
 pub fn is_applied_state(desired: &Desired, observed: &Observed) -> bool {
     match observed.tags.get(TAG_DIGEST) {
         Some(digest) => digest == &desired.digest(),

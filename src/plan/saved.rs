@@ -1,8 +1,8 @@
 //! Saved plans: the plan a reviewer approved, written by `plan --out` and
-//! applied by `apply PLAN`. A saved plan records what it was computed from
-//! (the blueprint's digest, the environment, the account and a digest of the
-//! live state at every address it changes), so that apply can refuse a plan
-//! that no longer describes the account. It holds no secret: plans never do.
+//! applied by `apply PLAN`. A saved plan records what it was computed from:
+//! the blueprint's digest, the environment, the account and a digest of the
+//! live state at every address it changes. Apply uses them to reject a plan
+//! that no longer describes the account. Plans contain no secrets.
 
 use std::collections::BTreeMap;
 use std::path::Path;
@@ -147,10 +147,10 @@ impl SavedPlan {
         Ok(saved)
     }
 
-    /// Checks that the header agrees with the plan it carries, so that `show`
-    /// never displays a plan that differs from the one apply checks: the same
-    /// account, region and environment, one change per address, and a
-    /// live-state digest for every change.
+    /// Checks that the header agrees with the plan it carries, so `show` never
+    /// displays a plan other than the one apply checks. Both must name the same
+    /// account, region and environment, with one change and one live-state
+    /// digest per address.
     fn check_consistent(&self) -> Result<(), String> {
         if self.plan.account != self.account || self.plan.region != self.region || self.plan.env != self.environment {
             return Err("its plan names another account, region or environment than its header".into());

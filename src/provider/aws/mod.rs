@@ -136,9 +136,9 @@ impl AwsProvider {
     }
 }
 
-/// The desired state with no cloud call, for the checks `validate` runs:
-/// account facts come from the blueprint, and ARNs that exist only after apply
-/// are placeholders.
+/// Builds the desired state without any cloud call, for the checks `validate`
+/// runs. Account facts come from the blueprint, and ARNs that exist only after
+/// apply are placeholders.
 pub fn offline_desired(bp: &Blueprint) -> BTreeMap<Address, Desired> {
     let ctx = Context {
         account: bp.account.clone(),
